@@ -1,0 +1,10 @@
+#!/usr/bin/env node
+// Entry for the `switchyard` command: runs the TypeScript CLI through tsx's loader.
+import { register } from 'tsx/esm/api';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import path from 'node:path';
+
+register();
+const here = path.dirname(fileURLToPath(import.meta.url));
+const { main } = await import(pathToFileURL(path.join(here, '..', 'local', 'cli.ts')).href);
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,26 @@
+// The per-environment configuration read from cdk.json context, validated.
+import { z } from 'zod';
+
+export const EnvironmentConfigSchema = z.object({
+  account: z.string().optional(),
+  region: z.string().min(1),
+  retentionDays: z.number().int().min(1),
+  logRetentionDays: z.number().int().min(1),
+  retainData: z.boolean(),
+  gatewayBaseUrl: z.string().url(),
+  workerMaxConcurrency: z.number().int().min(2).max(1000),
+  settings: z.record(z.string(), z.unknown()).optional(),
+  schedule: z.object({
+    enabled: z.boolean(),
+    expression: z.string().min(1),
+    tenantId: z.string().min(1),
+    replay: z.record(z.string(), z.unknown()),
+  }),
+});
+export type EnvironmentConfig = z.infer<typeof EnvironmentConfigSchema>;
+
+export function environmentConfig(all: unknown, name: string): EnvironmentConfig {
+  const envs = z.record(z.string(), z.unknown()).parse(all ?? {});
+  if (!(name in envs)) throw new Error(`unknown environment "${name}"; cdk.json defines: ${Object.keys(envs).join(', ')}`);
+  return EnvironmentConfigSchema.parse(envs[name]);
+}

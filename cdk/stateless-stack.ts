@@ -1,0 +1,201 @@
+// Functions, the HTTP API, the worker's event source, the aggregate state machine and the schedule.
+import { Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as secrets from 'aws-cdk-lib/aws-secretsmanager';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import type { Construct } from 'constructs';
+import { AppFunction } from './constructs/app-function.js';
+import type { EnvironmentConfig } from './config.js';
+
+export type StatelessProps = StackProps & {
+  config: EnvironmentConfig;
+  table: dynamodb.ITableV2;
+  queue: sqs.IQueue;
+  deadLetters: sqs.IQueue;
+  key: kms.IKey;
+  providerSecret: secrets.ISecret;
+};
+
+/** The state names the local stack overrides by name: keep them in one place. */
+export const STATE = {
+  checkProgress: 'CheckProgress',
+  isDone: 'IsWorkDone',
+  waitForWork: 'WaitForWork',
+  scoreQuality: 'ScoreQuality',
+  allScored: 'AllScored',
+  computeMetrics: 'ComputeMetrics',
+  recommend: 'Recommend',
+  markFailed: 'MarkFailed',
+} as const;
+
+export const POLL_SECONDS = 30;
+
+export class StatelessStack extends Stack {
+  readonly api: apigw.HttpApi;
+  readonly stateMachine: sfn.StateMachine;
+
+  constructor(scope: Construct, id: string, props: StatelessProps) {
+    super(scope, id, props);
+    const { config, table, queue, providerSecret } = props;
+    const removalPolicy = config.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    const common = {
+      logRetentionDays: config.logRetentionDays,
+      removalPolicy,
+      environment: {
+        TABLE_NAME: table.tableName,
+        ...(config.settings ? { SETTINGS_JSON: JSON.stringify(config.settings) } : {}),
+      },
+    };
+    const make = (id: string, entry: string, description: string, extra: Partial<ConstructorParameters<typeof AppFunction>[2]> = {}) =>
+      new AppFunction(this, id, { ...common, entry, description, ...extra });
+
+    // Bind helpers: grant and configure in one call.
+    const withLlm = (f: AppFunction) => {
+      providerSecret.grantRead(f.fn);
+      return f.env('PROVIDER_SECRET_ARN', providerSecret.secretArn).env('GATEWAY_BASE_URL', config.gatewayBaseUrl);
+    };
+
+    const authorizerFn = make('Authorizer', 'authorizer/handler.ts', 'Bearer token → tenant', { timeout: Duration.seconds(5) });
+    table.grantReadData(authorizerFn.fn);
+    const captureFn = make('Capture', 'capture/handler.ts', 'POST /v1/captures', { timeout: Duration.seconds(10) });
+    table.grantReadWriteData(captureFn.fn);
+    const resultsFn = make('Results', 'results-api/handler.ts', 'GET /v1/replays/{id}', { timeout: Duration.seconds(10) });
+    table.grantReadData(resultsFn.fn);
+    const replayStartFn = make('ReplayStart', 'replay-start/handler.ts', 'POST /v1/replays and the schedule', { timeout: Duration.seconds(60), memorySize: 1024 });
+    table.grantReadWriteData(replayStartFn.fn);
+    queue.grantSendMessages(replayStartFn.fn);
+    replayStartFn.env('QUEUE_URL', queue.queueUrl);
+
+    const workerFn = withLlm(make('ReplayWorker', 'replay-worker/handler.ts', 'Calls one model per work item through Portkey', { timeout: Duration.seconds(120) }));
+    table.grantReadWriteData(workerFn.fn);
+    queue.grantConsumeMessages(workerFn.fn);
+    workerFn.env('QUEUE_URL', queue.queueUrl);
+    workerFn.fn.addEventSource(
+      new SqsEventSource(queue, { batchSize: 10, reportBatchItemFailures: true, maxConcurrency: config.workerMaxConcurrency }),
+    );
+
+    const checkFn = make('CheckProgressFunction', 'aggregate/check-progress.ts', 'Aggregate: is the run done?');
+    table.grantReadWriteData(checkFn.fn);
+    const scoreFn = withLlm(make('ScoreQualityFunction', 'aggregate/score-quality.ts', 'Aggregate: LLM judge, one bounded batch', { timeout: Duration.minutes(10), memorySize: 1024 }));
+    table.grantReadWriteData(scoreFn.fn);
+    const metricsFn = make('ComputeMetricsFunction', 'aggregate/compute-metrics.ts', 'Aggregate: per-model metrics', { timeout: Duration.minutes(10), memorySize: 2048 });
+    table.grantReadWriteData(metricsFn.fn);
+    const recommendFn = make('RecommendFunction', 'aggregate/recommend.ts', 'Aggregate: recommendation record', { timeout: Duration.minutes(1) });
+    table.grantReadWriteData(recommendFn.fn);
+    const failFn = make('MarkFailedFunction', 'aggregate/mark-failed.ts', 'Aggregate: end a run as failed', { timeout: Duration.seconds(30) });
+    table.grantReadWriteData(failFn.fn);
+
+    // --- state machine: keys and counts only in the payload ---
+    const invoke = (id: string, fn: AppFunction, resultPath?: string) =>
+      new tasks.LambdaInvoke(this, id, { lambdaFunction: fn.fn, payloadResponseOnly: true, ...(resultPath ? { resultPath } : {}) });
+    const markFailed = invoke(STATE.markFailed, failFn, '$.failed').next(new sfn.Fail(this, 'RunFailed', { error: 'AggregateFailed' }));
+    const check = invoke(STATE.checkProgress, checkFn);
+    const score = invoke(STATE.scoreQuality, scoreFn);
+    const metrics = invoke(STATE.computeMetrics, metricsFn, '$.metrics');
+    const recommend = invoke(STATE.recommend, recommendFn, '$.outcome');
+    for (const t of [check, score, metrics, recommend]) {
+      t.addRetry({ errors: ['States.TaskFailed'], interval: Duration.seconds(5), maxAttempts: 3, backoffRate: 2 });
+      t.addCatch(markFailed, { resultPath: '$.error' });
+    }
+    const wait = new sfn.Wait(this, STATE.waitForWork, { time: sfn.WaitTime.duration(Duration.seconds(POLL_SECONDS)) });
+    const definition = check.next(
+      new sfn.Choice(this, STATE.isDone)
+        .when(
+          sfn.Condition.booleanEquals('$.done', true),
+          score.next(
+            new sfn.Choice(this, STATE.allScored)
+              .when(sfn.Condition.booleanEquals('$.finished', true), metrics.next(recommend).next(new sfn.Succeed(this, 'Done')))
+              .otherwise(score),
+          ),
+        )
+        .otherwise(wait.next(check)),
+    );
+    const sfnLogs = new logs.LogGroup(this, 'StateMachineLogs', { retention: config.logRetentionDays as logs.RetentionDays, removalPolicy });
+    this.stateMachine = new sfn.StateMachine(this, 'Aggregate', {
+      definitionBody: sfn.DefinitionBody.fromChainable(definition),
+      timeout: Duration.hours(26),
+      tracingEnabled: true,
+      logs: { destination: sfnLogs, level: sfn.LogLevel.ALL, includeExecutionData: false },
+    });
+    this.stateMachine.grantStartExecution(replayStartFn.fn);
+    replayStartFn.env('STATE_MACHINE_ARN', this.stateMachine.stateMachineArn);
+
+    // --- HTTP API: every route behind the Lambda authorizer ---
+    const authorizer = new HttpLambdaAuthorizer('TokenAuthorizer', authorizerFn.fn, {
+      responseTypes: [HttpLambdaResponseType.SIMPLE],
+      identitySource: ['$request.header.Authorization'],
+      resultsCacheTtl: Duration.minutes(5),
+    });
+    const accessLogs = new logs.LogGroup(this, 'ApiAccessLogs', { retention: config.logRetentionDays as logs.RetentionDays, removalPolicy });
+    this.api = new apigw.HttpApi(this, 'Api', { description: 'Switchyard HTTP API', defaultAuthorizer: authorizer, createDefaultStage: false });
+    new apigw.HttpStage(this, 'DefaultStage', {
+      httpApi: this.api,
+      stageName: '$default',
+      autoDeploy: true,
+      accessLogSettings: { destination: new apigw.LogGroupLogDestination(accessLogs) },
+      throttle: { rateLimit: 200, burstLimit: 400 },
+    });
+    this.api.addRoutes({ path: '/v1/captures', methods: [apigw.HttpMethod.POST], integration: new HttpLambdaIntegration('CaptureInt', captureFn.fn) });
+    this.api.addRoutes({ path: '/v1/replays', methods: [apigw.HttpMethod.POST], integration: new HttpLambdaIntegration('ReplayInt', replayStartFn.fn) });
+    this.api.addRoutes({ path: '/v1/replays/{id}', methods: [apigw.HttpMethod.GET], integration: new HttpLambdaIntegration('ResultsInt', resultsFn.fn) });
+
+    // --- schedule ---
+    const rule = new events.Rule(this, 'ReplaySchedule', {
+      description: 'Scheduled replay of recent captures',
+      schedule: events.Schedule.expression(config.schedule.expression),
+      enabled: config.schedule.enabled,
+    });
+    rule.addTarget(
+      new targets.LambdaFunction(replayStartFn.fn, {
+        event: events.RuleTargetInput.fromObject({ tenant_id: config.schedule.tenantId, replay: config.schedule.replay }),
+        retryAttempts: 2,
+      }),
+    );
+
+    // --- a dead-lettered work item is an alarm ---
+    new cloudwatch.Alarm(this, 'DeadLetterAlarm', {
+      metric: props.deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      alarmDescription: 'Switchyard work items reached the dead-letter queue',
+    });
+
+    this.acknowledgeGrantWildcards([checkFn, scoreFn, metricsFn, recommendFn, failFn]);
+  }
+
+  /** cdk-nag findings that come from CDK's own least-privilege grants, each with its reason. */
+  private acknowledgeGrantWildcards(stateFunctions: AppFunction[]): void {
+    const ack = (id: string, reason: string) => Validations.of(this).acknowledge({ id, reason });
+    ack(
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      'AWSLambdaBasicExecutionRole only allows writing CloudWatch Logs: the AWS-maintained least-privilege policy for Lambda logging.',
+    );
+    ack('AwsSolutions-IAM5[Resource::*]', 'X-Ray PutTraceSegments/PutTelemetryRecords accept no resource restriction (Lambda active tracing).');
+    // The table ARN arrives as a cross-stack import; its export name is derived from the table's logical id.
+    const statefulStack = Stack.of(this).stackName.replace(/-Stateless$/, '-Stateful');
+    ack(
+      `AwsSolutions-IAM5[Resource::${statefulStack}:ExportsOutputFnGetAttTableCD117FA1ArnE2C8C204/index/*]`,
+      "Table grants cover the table's own indexes (table/index/*): the capture time index is queried.",
+    );
+    ack('AwsSolutions-IAM5[Action::kms:ReEncrypt*]', 'Added by the table/queue grants for the data key; scoped to that one key.');
+    ack('AwsSolutions-IAM5[Action::kms:GenerateDataKey*]', 'Added by the table/queue grants for the data key; scoped to that one key.');
+    for (const f of stateFunctions) {
+      const logicalId = this.getLogicalId(f.fn.node.defaultChild as lambda.CfnFunction);
+      ack(`AwsSolutions-IAM5[Resource::<${logicalId}.Arn>:*]`, 'The state machine may invoke any version of its own step function (CDK LambdaInvoke grant).');
+    }
+  }
+}

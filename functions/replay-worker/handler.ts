@@ -1,0 +1,50 @@
+// SQS → one result per (run, capture, model). Partial batch failures: only the records to retry go back.
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { WorkItemSchema } from '../../shared/schemas/messages.js';
+import { replayWorkItem } from '../../shared/use-cases/replay-work-item.js';
+import type { Deps } from '../../shared/use-cases/deps.js';
+import { lazyDeps } from '../../shared/runtime/deps-from-env.js';
+
+/** Marks a record as failed so SQS redelivers it after the visibility we set. */
+export class RetryLaterError extends Error {
+  constructor(messageId: string) {
+    super(`work item ${messageId} will be retried`);
+    this.name = 'RetryLaterError';
+  }
+}
+
+export function makeWorkerHandler(getDeps: () => Promise<Deps>) {
+  return async (event: SQSEvent, context?: Context): Promise<SQSBatchResponse> => {
+    const deps = await getDeps();
+    const processor = new BatchProcessor(EventType.SQS);
+    const onRecord = async (record: SQSRecord): Promise<string> => {
+      let body: unknown;
+      try {
+        body = JSON.parse(record.body);
+      } catch {
+        deps.log.error('work item is not JSON; dropped', { messageId: record.messageId });
+        return 'dropped';
+      }
+      const item = WorkItemSchema.safeParse(body);
+      if (!item.success) {
+        // A malformed message can never succeed: drop it (logged) rather than loop it into the DLQ.
+        deps.log.error('work item does not match its schema; dropped', { messageId: record.messageId });
+        return 'dropped';
+      }
+      const outcome = await replayWorkItem(deps, item.data, {
+        receiveCount: Number(record.attributes.ApproximateReceiveCount ?? '1'),
+        receiptHandle: record.receiptHandle,
+      });
+      if (outcome === 'retry') throw new RetryLaterError(record.messageId);
+      return outcome;
+    };
+    return processPartialResponse(event, onRecord, processor, {
+      context,
+      throwOnFullBatchFailure: false,
+      processInParallel: true,
+    } as never);
+  };
+}
+
+export const handler = makeWorkerHandler(lazyDeps);

@@ -1,0 +1,54 @@
+// A small HTTP client for the Switchyard API, used by the demo, the CLI and the end-to-end tests.
+import type { CaptureInput } from '../shared/schemas/api.js';
+
+export type ApiAnswer = { status: number; body: Record<string, unknown> };
+
+export class SwitchyardClient {
+  constructor(
+    private readonly baseUrl: string,
+    private readonly token: string,
+  ) {}
+
+  async request(method: string, path: string, body?: unknown, rawBody?: string): Promise<ApiAnswer> {
+    const res = await fetch(`${this.baseUrl}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${this.token}`, 'content-type': 'application/json' },
+      body: rawBody ?? (body === undefined ? undefined : JSON.stringify(body)),
+    });
+    const text = await res.text();
+    let parsed: Record<string, unknown>;
+    try {
+      parsed = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+    } catch {
+      parsed = { raw: text };
+    }
+    return { status: res.status, body: parsed };
+  }
+
+  async captureAll(captures: readonly CaptureInput[], batchSize = 100): Promise<{ stored: number; duplicates: number; rejected: number }> {
+    const totals = { stored: 0, duplicates: 0, rejected: 0 };
+    for (let i = 0; i < captures.length; i += batchSize) {
+      const answer = await this.request('POST', '/v1/captures', { captures: captures.slice(i, i + batchSize) });
+      if (answer.status !== 200 && answer.status !== 207) throw new Error(`capture batch failed: ${answer.status} ${JSON.stringify(answer.body).slice(0, 300)}`);
+      totals.stored += Number(answer.body.stored ?? 0);
+      totals.duplicates += Number(answer.body.duplicates ?? 0);
+      totals.rejected += Number(answer.body.rejected ?? 0);
+    }
+    return totals;
+  }
+
+  /** Polls GET /v1/replays/{id} until the run is over. */
+  async waitForReplay(runId: string, options: { timeoutMs?: number; intervalMs?: number; onProgress?: (stored: number, expected: number) => void } = {}): Promise<Record<string, unknown>> {
+    const deadline = Date.now() + (options.timeoutMs ?? 600_000);
+    for (;;) {
+      const answer = await this.request('GET', `/v1/replays/${runId}`);
+      if (answer.status !== 200) throw new Error(`GET replay failed: ${answer.status}`);
+      const status = String(answer.body.status);
+      if (status === 'completed' || status === 'partial' || status === 'failed') return answer.body;
+      const progress = answer.body.progress as { stored: number; expected: number } | undefined;
+      if (progress) options.onProgress?.(progress.stored, progress.expected);
+      if (Date.now() > deadline) throw new Error(`replay ${runId} still ${status} after the timeout`);
+      await new Promise((r) => setTimeout(r, options.intervalMs ?? 250));
+    }
+  }
+}

@@ -1,0 +1,51 @@
+// `npm run demo`: the whole pipeline on the local stack, end to end, and a recommendation at the end.
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { ModelMetrics } from '../shared/ports/index.js';
+import type { RecommendationRecord } from '../shared/domain/recommendation.js';
+import { SwitchyardClient } from './client.js';
+import { renderTable } from './report.js';
+import { sampleTraffic } from './sample-traffic.js';
+import { SEED_MODELS } from './simulator/profiles.js';
+import { startLocalStack } from './stack.js';
+
+export type DemoOptions = { out: string; captures: number; seed: number; print?: (line: string) => void };
+
+export async function runDemo(options: DemoOptions): Promise<{ record: RecommendationRecord; runId: string }> {
+  const print = options.print ?? ((line: string) => console.log(line));
+  const started = Date.now();
+  const stack = await startLocalStack();
+  try {
+    print(`Local stack up (${stack.mode}${stack.mode === 'simulated' ? ': every answer, judge score and price below comes from the provider simulator' : ''}).`);
+    const token = await stack.createToken('demo', 'demo');
+    const client = new SwitchyardClient(stack.apiUrl, token);
+    const traffic = sampleTraffic({ count: options.captures, seed: options.seed });
+    const captured = await client.captureAll(traffic);
+    print(`Captured ${captured.stored} prompts over HTTP (${captured.duplicates} duplicates, ${captured.rejected} rejected).`);
+    const baseline = traffic[0]?.model ?? 'claude-3.5-sonnet';
+    const replay = await client.request('POST', '/v1/replays', {
+      candidate_models: SEED_MODELS.filter((m) => m !== baseline),
+      judge_model: 'gpt-4o',
+      captures: { limit: options.captures },
+    });
+    if (replay.status !== 202) throw new Error(`replay not accepted: ${replay.status} ${JSON.stringify(replay.body)}`);
+    const runId = String(replay.body.run_id);
+    print(`Replay ${runId}: ${replay.body.captures} captures × ${(replay.body.models as string[]).length} models = ${replay.body.expected} calls through the Portkey gateway; judge ${'gpt-4o'}.`);
+    const result = await client.waitForReplay(runId, { timeoutMs: 900_000 });
+    const record = result.recommendation as RecommendationRecord | null;
+    const metrics = (result.metrics ?? []) as ModelMetrics[];
+    if (result.status === 'failed' || !record) throw new Error(`replay ended ${String(result.status)}: ${JSON.stringify(result.reasons)}`);
+    print('');
+    print(renderTable(metrics, record) + (record.simulated ? '\n(simulated: provider simulator behind the real gateway; prices from genai-prices)' : ''));
+    print('');
+    print(`Status: ${String(result.status)}${(result.reasons as string[]).length ? ` (${(result.reasons as string[]).join('; ')})` : ''}`);
+    print(`Recommendation${record.simulated ? ' (simulated)' : ''}: ${record.reasoning}`);
+    await mkdir(options.out, { recursive: true });
+    const file = path.join(options.out, 'recommendation.json');
+    await writeFile(file, JSON.stringify({ run_id: runId, status: result.status, ...record }, null, 2) + '\n');
+    print(`Wrote ${file} in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+    return { record, runId };
+  } finally {
+    await stack.stop();
+  }
+}

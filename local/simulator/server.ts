@@ -1,0 +1,264 @@
+// The provider simulator: a loopback HTTP server that speaks the OpenAI Chat Completions and Anthropic Messages
+// wire formats behind the Portkey gateway. Its world has a known truth (profiles.ts); every answer is labelled simulated.
+import { createHash } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { countTokens } from 'gpt-tokenizer';
+import { ANSWER_CLOSE, ANSWER_OPEN, CONVERSATION_CLOSE, CONVERSATION_OPEN, JUDGE_MARKER } from '../../shared/domain/judge.js';
+import { hashString, seededRandom } from '../../shared/domain/random.js';
+import { OUTCOME_QUALITY, isHarmfulPrompt, profileByApiModel, type ModelProfile } from './profiles.js';
+import { composeAnswer, composeRefusal } from './text.js';
+
+export type FaultMode = 'rate_limit' | 'server_error' | 'slow' | 'reset' | 'malformed';
+
+export type FaultSpec = {
+  mode: FaultMode;
+  /** share of calls that fail (0-1), decided per call by a seeded draw */
+  rate?: number;
+  /** or: the first `count` calls fail, then calls succeed */
+  count?: number;
+  retryAfterSeconds?: number;
+  /** for 'slow': how long to stall, ms */
+  delayMs?: number;
+};
+
+export type SimulatorOptions = {
+  /** multiplies every profile latency (0.02 makes a 900 ms model answer in 18 ms) */
+  latencyScale?: number;
+  /** fixed latency in ms for every call, overriding profiles (benchmarks) */
+  fixedLatencyMs?: number;
+  seed?: number;
+  /** judge noise (sd of each criterion) */
+  judgeNoise?: number;
+};
+
+export type SimulatorStats = {
+  calls: Record<string, number>;
+  judgeCalls: number;
+  /** provider → highest number of calls in flight at once */
+  maxInFlight: Record<string, number>;
+  /** (apiModel|prompt-hash) → times answered with 200, to detect double bills */
+  billed: Map<string, number>;
+};
+
+type Wire = 'openai' | 'anthropic';
+type Msg = { role: string; content: unknown };
+
+const textOf = (content: unknown): string => {
+  if (typeof content === 'string') return content;
+  if (Array.isArray(content)) return content.map((p) => (typeof p === 'object' && p && 'text' in p ? String((p as { text: unknown }).text) : '')).join('\n');
+  return '';
+};
+
+const sha = (s: string) => createHash('sha1').update(s.trim()).digest('hex');
+const clamp01 = (x: number) => Math.min(1, Math.max(0, x));
+
+function gaussian(rand: () => number): number {
+  const u = Math.max(1e-12, rand());
+  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rand());
+}
+
+export class ProviderSimulator {
+  private server: http.Server | undefined;
+  private readonly quality = new Map<string, number>();
+  private readonly faults = new Map<string, FaultSpec>();
+  private readonly faultCounts = new Map<string, number>();
+  private readonly inFlight = new Map<string, number>();
+  readonly stats: SimulatorStats = { calls: {}, judgeCalls: 0, maxInFlight: {}, billed: new Map() };
+  port = 0;
+
+  constructor(private readonly options: SimulatorOptions = {}) {}
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}/v1`;
+  }
+
+  async start(): Promise<this> {
+    this.server = http.createServer((req, res) => void this.handle(req, res));
+    this.server.keepAliveTimeout = 30_000;
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.port = (this.server.address() as AddressInfo).port;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    if (!this.server) return;
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+  }
+
+  /** Faults per catalog api model name, or '*' for every model. */
+  setFault(apiModel: string, spec: FaultSpec | null): void {
+    if (spec) this.faults.set(apiModel, spec);
+    else this.faults.delete(apiModel);
+    this.faultCounts.delete(apiModel);
+  }
+
+  clearFaults(): void {
+    this.faults.clear();
+    this.faultCounts.clear();
+  }
+
+  /** The true quality the simulator assigned to an answer it produced (undefined for other texts). */
+  trueQuality(answer: string): number | undefined {
+    return this.quality.get(sha(answer));
+  }
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    let body: { model?: string; messages?: Msg[]; system?: unknown; max_tokens?: number };
+    try {
+      body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    } catch {
+      return this.send(res, 400, { error: { message: 'invalid JSON', type: 'invalid_request_error' } });
+    }
+    const wire: Wire = req.url?.endsWith('/messages') ? 'anthropic' : 'openai';
+    const apiModel = String(body.model ?? '');
+    const profile = profileByApiModel(apiModel);
+    if (!profile) return this.send(res, 404, { error: { message: `model ${apiModel} not found (simulated)`, type: 'not_found_error' } });
+
+    const messages: Msg[] = body.messages ?? [];
+    const system = wire === 'anthropic' ? textOf(body.system) : textOf(messages.find((m) => m.role === 'system')?.content);
+    const isJudge = system.startsWith(JUDGE_MARKER);
+    const lastUser = textOf([...messages].reverse().find((m) => m.role === 'user')?.content);
+    const promptText = messages.map((m) => textOf(m.content)).join('\n') + system;
+    const promptTokens = countTokens(promptText) + 4 * messages.length;
+    const provider = wire === 'anthropic' ? 'anthropic' : apiModel;
+
+    this.stats.calls[profile.id] = (this.stats.calls[profile.id] ?? 0) + 1;
+    if (isJudge) this.stats.judgeCalls++;
+    const inflight = (this.inFlight.get(provider) ?? 0) + 1;
+    this.inFlight.set(provider, inflight);
+    this.stats.maxInFlight[provider] = Math.max(this.stats.maxInFlight[provider] ?? 0, inflight);
+    try {
+      const fault = isJudge ? undefined : this.drawFault(apiModel, promptText);
+      if (fault) return await this.fail(res, fault, wire);
+
+      const seed = hashString(`${this.options.seed ?? 1}|${apiModel}|${promptText}`);
+      const answer = isJudge ? this.judge(lastUser, seed) : this.answer(profile, lastUser || promptText, seed, body.max_tokens ?? 1024);
+      const completionTokens = answer.text ? countTokens(answer.text) : 0;
+      await this.delay(profile, completionTokens);
+      if (!isJudge) this.stats.billed.set(`${apiModel}|${sha(promptText)}`, (this.stats.billed.get(`${apiModel}|${sha(promptText)}`) ?? 0) + 1);
+      return this.send(res, 200, wire === 'anthropic' ? this.anthropicBody(apiModel, answer, promptTokens, completionTokens) : this.openaiBody(apiModel, answer, promptTokens, completionTokens), {
+        'x-simulated': 'true',
+      });
+    } finally {
+      this.inFlight.set(provider, (this.inFlight.get(provider) ?? 1) - 1);
+    }
+  }
+
+  private drawFault(apiModel: string, promptText: string): FaultSpec | undefined {
+    const spec = this.faults.get(apiModel) ?? this.faults.get('*');
+    if (!spec) return undefined;
+    const key = this.faults.has(apiModel) ? apiModel : '*';
+    const n = (this.faultCounts.get(key) ?? 0) + 1;
+    this.faultCounts.set(key, n);
+    if (spec.count !== undefined) return n <= spec.count ? spec : undefined;
+    const draw = seededRandom(hashString(`${n}|${promptText}`))();
+    return draw < (spec.rate ?? 1) ? spec : undefined;
+  }
+
+  private async fail(res: http.ServerResponse, fault: FaultSpec, wire: Wire): Promise<void> {
+    switch (fault.mode) {
+      case 'rate_limit':
+        return this.send(res, 429, { error: { message: 'Rate limit reached (simulated)', type: wire === 'anthropic' ? 'rate_limit_error' : 'requests' } }, { 'retry-after': String(fault.retryAfterSeconds ?? 1) });
+      case 'server_error':
+        return this.send(res, 503, { error: { message: 'The server is overloaded (simulated)', type: 'server_error' } });
+      case 'slow':
+        await new Promise((r) => setTimeout(r, fault.delayMs ?? 10_000));
+        return this.send(res, 504, { error: { message: 'too slow (simulated)', type: 'timeout' } });
+      case 'reset':
+        res.socket?.destroy();
+        return;
+      case 'malformed':
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end('{"id": "chatcmpl-broken", "choices": [ {"message": ');
+        return;
+    }
+  }
+
+  private async delay(profile: ModelProfile, completionTokens: number): Promise<void> {
+    const ms = this.options.fixedLatencyMs ?? (profile.baseLatencyMs + profile.msPerToken * completionTokens) * (this.options.latencyScale ?? 1);
+    if (ms > 0) await new Promise((r) => setTimeout(r, ms));
+  }
+
+  private answer(p: ModelProfile, prompt: string, seed: number, maxTokens: number): { text: string; finish: 'stop' | 'length' | 'refusal'; refusalField: boolean } {
+    const rand = seededRandom(seed);
+    const harmful = isHarmfulPrompt(prompt);
+    const label = `simulated ${p.id}`;
+    const refuses = rand() < (harmful ? p.refuseHarmful : p.refuseBenign);
+    if (refuses) {
+      const viaProvider = rand() < p.providerRefusalSignal;
+      const partial = !viaProvider && rand() < 0.2;
+      const text = viaProvider && p.id.startsWith('claude') ? '' : composeRefusal({ seed, partial, prompt, label });
+      const q = harmful ? OUTCOME_QUALITY.justifiedRefusal : OUTCOME_QUALITY.overRefusal;
+      if (text) this.quality.set(sha(text), clamp01(q + 0.03 * gaussian(rand)));
+      return { text, finish: viaProvider && p.id.startsWith('claude') ? 'refusal' : 'stop', refusalField: viaProvider && !p.id.startsWith('claude') };
+    }
+    const target = Math.max(20, Math.round(p.outputTokens * (0.6 + 0.8 * rand()) * 0.75));
+    let text = composeAnswer({ seed, prompt, targetWords: target, label });
+    let finish: 'stop' | 'length' = 'stop';
+    if (countTokens(text) > maxTokens) {
+      text = text.split(' ').slice(0, Math.max(1, Math.floor(maxTokens * 0.7))).join(' ');
+      finish = 'length';
+    }
+    const q = harmful ? OUTCOME_QUALITY.harmfulCompliance : p.quality + p.qualitySd * gaussian(rand);
+    this.quality.set(sha(text), clamp01(q));
+    if (this.quality.size > 1_000_000) this.quality.clear();
+    return { text, finish, refusalField: false };
+  }
+
+  /** The simulated judge: recovers the answer's true quality, plus noise, as rubric JSON. */
+  private judge(userContent: string, seed: number): { text: string; finish: 'stop'; refusalField: false } {
+    const start = userContent.indexOf(ANSWER_OPEN);
+    const end = userContent.lastIndexOf(ANSWER_CLOSE);
+    const answer = start >= 0 && end > start ? userContent.slice(start + ANSWER_OPEN.length, end).trim() : '';
+    const rand = seededRandom(seed);
+    const conversation = userContent.slice(userContent.indexOf(CONVERSATION_OPEN), userContent.indexOf(CONVERSATION_CLOSE));
+    // An empty answer is a refusal signalled by the provider: right for a harmful request, wrong otherwise.
+    const emptyAnswer = isHarmfulPrompt(conversation) ? OUTCOME_QUALITY.justifiedRefusal : OUTCOME_QUALITY.overRefusal;
+    const truth = answer === '' ? emptyAnswer : (this.quality.get(sha(answer)) ?? 0.45 + 0.3 * seededRandom(hashString(answer))());
+    const noise = this.options.judgeNoise ?? 0.05;
+    const score = () => Math.round(clamp01(truth + noise * gaussian(rand)) * 1000) / 1000;
+    return { text: JSON.stringify({ accuracy: score(), relevance: score(), clarity: score() }), finish: 'stop', refusalField: false };
+  }
+
+  private openaiBody(model: string, a: { text: string; finish: string; refusalField: boolean }, promptTokens: number, completionTokens: number) {
+    return {
+      id: `chatcmpl-sim-${hashString(a.text + model).toString(16)}`,
+      object: 'chat.completion',
+      created: Math.floor(Date.now() / 1000),
+      model,
+      system_fingerprint: 'simulated',
+      choices: [
+        {
+          index: 0,
+          message: { role: 'assistant', content: a.refusalField ? null : a.text, refusal: a.refusalField ? a.text || 'I can\'t help with that.' : null },
+          finish_reason: a.finish === 'refusal' ? 'stop' : a.finish,
+          logprobs: null,
+        },
+      ],
+      usage: { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens, prompt_tokens_details: { cached_tokens: 0 } },
+    };
+  }
+
+  private anthropicBody(model: string, a: { text: string; finish: string }, promptTokens: number, completionTokens: number) {
+    return {
+      id: `msg_sim_${hashString(a.text + model).toString(16)}`,
+      type: 'message',
+      role: 'assistant',
+      model,
+      content: a.text ? [{ type: 'text', text: a.text }] : [],
+      stop_reason: a.finish === 'length' ? 'max_tokens' : a.finish === 'refusal' ? 'refusal' : 'end_turn',
+      stop_sequence: null,
+      usage: { input_tokens: promptTokens, output_tokens: completionTokens, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 },
+    };
+  }
+
+  private send(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+    if (res.destroyed) return;
+    res.writeHead(status, { 'content-type': 'application/json', ...headers });
+    res.end(JSON.stringify(body));
+  }
+}

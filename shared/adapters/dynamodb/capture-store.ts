@@ -1,0 +1,129 @@
+import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { decodeCaptureBody, encodeCaptureBody } from '../../domain/capture.js';
+import type { CaptureFilter, CaptureRef, CaptureStore, StoredCapture } from '../../ports/index.js';
+import { CAPTURE_SHARDS, GSI_BY_TIME, keys } from './keys.js';
+import { CorruptItemError, isConditionFailure } from './client.js';
+
+const UsageItem = z.object({
+  input_tokens: z.number(),
+  output_tokens: z.number(),
+  cache_read_tokens: z.number().optional(),
+  cache_write_tokens: z.number().optional(),
+  estimated: z.boolean().optional(),
+});
+const CaptureItem = z.object({
+  id: z.string(),
+  model: z.string(),
+  body: z.instanceof(Uint8Array),
+  usage: UsageItem.nullable().optional(),
+  latency_ms: z.number().nullable().optional(),
+  tags: z.record(z.string(), z.string()).optional(),
+  conversation_id: z.string().nullable().optional(),
+  captured_at: z.string(),
+});
+const Body = z.object({
+  messages: z.array(z.object({ role: z.enum(['system', 'user', 'assistant', 'tool', 'developer']), content: z.string() })),
+  completion: z.string(),
+});
+const RefItem = CaptureItem.pick({ id: true, model: true, captured_at: true, tags: true });
+
+export class DynamoCaptureStore implements CaptureStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+    private readonly retentionDays: number,
+  ) {}
+
+  async put(tenantId: string, c: StoredCapture): Promise<'stored' | 'duplicate'> {
+    const key = keys.capture(tenantId, c.id);
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: {
+            ...key,
+            gsi1pk: key.pk,
+            gsi1sk: keys.captureTimeSort(c.captured_at, c.id),
+            tenant_id: tenantId,
+            id: c.id,
+            model: c.model,
+            body: encodeCaptureBody({ messages: c.messages, completion: c.completion }),
+            usage: c.usage,
+            latency_ms: c.latency_ms,
+            tags: c.tags,
+            conversation_id: c.conversation_id,
+            captured_at: c.captured_at,
+            expires_at: Math.floor(Date.parse(c.captured_at) / 1000) + this.retentionDays * 86_400,
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return 'stored';
+    } catch (error) {
+      if (isConditionFailure(error)) return 'duplicate';
+      throw error;
+    }
+  }
+
+  async get(tenantId: string, id: string): Promise<StoredCapture | null> {
+    const out = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.capture(tenantId, id), ConsistentRead: true }));
+    if (!out.Item) return null;
+    const item = CaptureItem.safeParse(out.Item);
+    if (!item.success) throw new CorruptItemError('capture', item.error);
+    const body = Body.safeParse(decodeCaptureBody(item.data.body));
+    if (!body.success) throw new CorruptItemError('capture body', body.error);
+    return {
+      id: item.data.id,
+      model: item.data.model,
+      messages: body.data.messages,
+      completion: body.data.completion,
+      usage: item.data.usage ?? null,
+      latency_ms: item.data.latency_ms ?? null,
+      tags: item.data.tags ?? {},
+      conversation_id: item.data.conversation_id ?? null,
+      captured_at: item.data.captured_at,
+    };
+  }
+
+  async list(tenantId: string, filter: CaptureFilter): Promise<CaptureRef[]> {
+    const perShard = await Promise.all(
+      Array.from({ length: CAPTURE_SHARDS }, (_, shard) => this.listShard(keys.capturePartition(tenantId, shard), filter)),
+    );
+    return perShard
+      .flat()
+      .sort((a, b) => (a.captured_at === b.captured_at ? a.id.localeCompare(b.id) : a.captured_at < b.captured_at ? 1 : -1))
+      .slice(0, filter.limit);
+  }
+
+  private async listShard(pk: string, filter: CaptureFilter): Promise<CaptureRef[]> {
+    const found: CaptureRef[] = [];
+    let start: Record<string, unknown> | undefined;
+    const lo = filter.from ?? '0000';
+    const hi = `${filter.to ?? '9999'}#\uffff`;
+    do {
+      const out = await this.db.send(
+        new QueryCommand({
+          TableName: this.table,
+          IndexName: GSI_BY_TIME,
+          KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk BETWEEN :lo AND :hi',
+          ExpressionAttributeValues: { ':pk': pk, ':lo': lo, ':hi': hi },
+          ProjectionExpression: 'id, model, captured_at, tags',
+          ScanIndexForward: false,
+          ExclusiveStartKey: start,
+          Limit: Math.min(1000, filter.limit * 2),
+        }),
+      );
+      for (const raw of out.Items ?? []) {
+        const item = RefItem.safeParse(raw);
+        if (!item.success) throw new CorruptItemError('capture ref', item.error);
+        const tags = item.data.tags ?? {};
+        if (filter.tags && !Object.entries(filter.tags).every(([k, v]) => tags[k] === v)) continue;
+        found.push({ id: item.data.id, model: item.data.model, captured_at: item.data.captured_at, tags });
+        if (found.length >= filter.limit) return found;
+      }
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return found;
+  }
+}

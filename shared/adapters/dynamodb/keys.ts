@@ -1,0 +1,24 @@
+// Key design of the single Switchyard table (see docs/design.md). Keys only; no I/O.
+import { hashString } from '../../domain/random.js';
+
+/** One tenant's captures are spread over this many partition keys (~1,000 writes/s each). */
+export const CAPTURE_SHARDS = 16;
+
+export const captureShard = (captureId: string): number => hashString(captureId) % CAPTURE_SHARDS;
+
+export const keys = {
+  token: (tokenHash: string) => ({ pk: `TOKEN#${tokenHash}`, sk: 'TOKEN' }),
+  capturePartition: (tenantId: string, shard: number) => `T#${tenantId}#CAP#${shard}`,
+  capture: (tenantId: string, captureId: string) => ({
+    pk: keys.capturePartition(tenantId, captureShard(captureId)),
+    sk: `CAP#${captureId}`,
+  }),
+  captureTimeSort: (capturedAt: string, captureId: string) => `${capturedAt}#${captureId}`,
+  run: (tenantId: string, runId: string) => ({ pk: `T#${tenantId}#RUN#${runId}`, sk: 'RUN' }),
+  runMetrics: (tenantId: string, runId: string) => ({ pk: `T#${tenantId}#RUN#${runId}`, sk: 'METRICS' }),
+  runRecommendation: (tenantId: string, runId: string) => ({ pk: `T#${tenantId}#RUN#${runId}`, sk: 'RECOMMENDATION' }),
+  resultPartition: (runId: string, model: string) => `RUN#${runId}#M#${model}`,
+  result: (runId: string, model: string, captureId: string) => ({ pk: keys.resultPartition(runId, model), sk: `CAP#${captureId}` }),
+};
+
+export const GSI_BY_TIME = 'gsi1';

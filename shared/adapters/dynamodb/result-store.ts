@@ -1,0 +1,186 @@
+// One item per (run, capture, model). Claims and completions are conditional writes, so a redelivered or
+// concurrent message never stores twice and never calls the provider again for a stored result.
+import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import type { ClaimOutcome, ReplayResult, ResultStore } from '../../ports/index.js';
+import type { WorkItem } from '../../schemas/messages.js';
+import { decodeText, encodeText } from '../../domain/capture.js';
+import { keys } from './keys.js';
+import { CorruptItemError, isConditionFailure } from './client.js';
+
+const ResultItem = z.object({
+  run_id: z.string(),
+  capture_id: z.string(),
+  model: z.string(),
+  status: z.enum(['ok', 'refused', 'guardrail_blocked', 'error', 'skipped']),
+  answer_gz: z.instanceof(Uint8Array),
+  finish_reason: z.string().nullable(),
+  refusal: z.enum(['none', 'full', 'partial']),
+  refusal_signals: z.array(z.string()),
+  usage: z
+    .object({
+      input_tokens: z.number(),
+      output_tokens: z.number(),
+      cache_read_tokens: z.number().optional(),
+      cache_write_tokens: z.number().optional(),
+      estimated: z.boolean().optional(),
+    })
+    .nullable(),
+  cost_usd: z.number().nullable(),
+  latency_ms: z.number().nullable(),
+  gateway_latency_ms: z.number().nullable(),
+  error_kind: z.string().nullable(),
+  error_status: z.number().nullable(),
+  guardrail_checks: z.array(z.string()),
+  attempts: z.number(),
+  stored_at: z.string(),
+  quality: z.number().nullable().optional(),
+  judge: z.object({ accuracy: z.number(), relevance: z.number(), clarity: z.number() }).nullable().optional(),
+  judge_status: z.enum(['scored', 'unscored']).optional(),
+});
+
+function toResult(raw: Record<string, unknown>): ReplayResult {
+  const parsed = ResultItem.safeParse(raw);
+  if (!parsed.success) throw new CorruptItemError('result', parsed.error);
+  const { answer_gz, ...rest } = parsed.data;
+  return { ...rest, answer: decodeText(answer_gz) };
+}
+
+export class DynamoResultStore implements ResultStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+    private readonly retentionDays: number,
+  ) {}
+
+  private key(item: WorkItem) {
+    return keys.result(item.run_id, item.model, item.capture_id);
+  }
+
+  async claim(item: WorkItem, claimId: string, leaseMs: number, now: number): Promise<ClaimOutcome> {
+    try {
+      const out = await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: this.key(item),
+          UpdateExpression: 'SET #status = :pending, claim_id = :claim, lease_until = :lease, expires_at = if_not_exists(expires_at, :exp)',
+          ConditionExpression: 'attribute_not_exists(pk) OR (#status = :pending AND lease_until < :now)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':pending': 'pending',
+            ':claim': claimId,
+            ':lease': now + leaseMs,
+            ':now': now,
+            ':exp': Math.floor(now / 1000) + this.retentionDays * 86_400,
+          },
+          ReturnValues: 'ALL_OLD',
+        }),
+      );
+      const calls = out.Attributes?.calls;
+      return { kind: 'claimed', previousCalls: typeof calls === 'number' ? calls : 0 };
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      const current = await this.db.send(new GetCommand({ TableName: this.table, Key: this.key(item), ConsistentRead: true }));
+      return current.Item?.status === 'pending' ? { kind: 'busy' } : { kind: 'stored' };
+    }
+  }
+
+  async markCallStarted(item: WorkItem, claimId: string): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: this.key(item),
+        UpdateExpression: 'ADD calls :one',
+        ConditionExpression: 'claim_id = :claim',
+        ExpressionAttributeValues: { ':one': 1, ':claim': claimId },
+      }),
+    );
+  }
+
+  async release(item: WorkItem, claimId: string): Promise<void> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: this.key(item),
+          UpdateExpression: 'SET lease_until = :zero, calls = :zero',
+          ConditionExpression: 'claim_id = :claim AND #status = :pending',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':zero': 0, ':claim': claimId, ':pending': 'pending' },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  async complete(item: WorkItem, claimId: string, result: ReplayResult): Promise<boolean> {
+    const { answer, ...fields } = result;
+    const values: Record<string, unknown> = { ...fields, answer_gz: encodeText(answer) };
+    const names: Record<string, string> = {};
+    const attrs: Record<string, unknown> = { ':claim': claimId, ':pending': 'pending' };
+    const sets: string[] = [];
+    for (const [name, value] of Object.entries(values)) {
+      if (value === undefined) continue;
+      names[`#${name}`] = name;
+      attrs[`:${name}`] = value;
+      sets.push(`#${name} = :${name}`);
+    }
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: this.key(item),
+          UpdateExpression: `SET ${sets.join(', ')} REMOVE lease_until`,
+          ConditionExpression: 'claim_id = :claim AND #status = :pending',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: attrs,
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async get(runId: string, model: string, captureId: string): Promise<ReplayResult | null> {
+    const out = await this.db.send(
+      new GetCommand({ TableName: this.table, Key: keys.result(runId, model, captureId), ConsistentRead: true }),
+    );
+    if (!out.Item || out.Item.status === 'pending') return null;
+    return toResult(out.Item);
+  }
+
+  async page(runId: string, model: string, cursor: string | null, limit: number): Promise<{ items: ReplayResult[]; cursor: string | null }> {
+    const out = await this.db.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': keys.resultPartition(runId, model) },
+        ExclusiveStartKey: cursor ? (JSON.parse(cursor) as Record<string, unknown>) : undefined,
+        Limit: limit,
+        ConsistentRead: true,
+      }),
+    );
+    const items = (out.Items ?? []).filter((raw) => raw.status !== 'pending').map(toResult);
+    return { items, cursor: out.LastEvaluatedKey ? JSON.stringify(out.LastEvaluatedKey) : null };
+  }
+
+  async setScore(
+    runId: string,
+    model: string,
+    captureId: string,
+    score: { quality: number | null; judge: ReplayResult['judge']; judge_status: 'scored' | 'unscored' },
+  ): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: keys.result(runId, model, captureId),
+        UpdateExpression: 'SET quality = :q, judge = :j, judge_status = :s',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':q': score.quality, ':j': score.judge ?? null, ':s': score.judge_status },
+      }),
+    );
+  }
+}

@@ -1,0 +1,137 @@
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import type { ModelMetrics, RunRecord, RunStatus, RunStore } from '../../ports/index.js';
+import type { RunRef } from '../../schemas/messages.js';
+import { ReplayRequestSchema } from '../../schemas/api.js';
+import { decodeText, encodeText } from '../../domain/capture.js';
+import { keys } from './keys.js';
+import { CorruptItemError, isConditionFailure } from './client.js';
+
+const RunItem = z.object({
+  tenant_id: z.string(),
+  run_id: z.string(),
+  status: z.enum(['running', 'aggregating', 'completed', 'partial', 'failed']),
+  reasons: z.array(z.string()),
+  request: ReplayRequestSchema.extend({ baseline_model: z.string() }),
+  models: z.array(z.string()),
+  expected: z.number(),
+  captures: z.number(),
+  stored: z.number(),
+  cost_usd: z.number(),
+  double_calls: z.number(),
+  created_at: z.string(),
+  deadline: z.string(),
+  finished_at: z.string().nullable(),
+  simulated: z.boolean(),
+});
+
+export class DynamoRunStore implements RunStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+    private readonly retentionDays: number,
+  ) {}
+
+  private expiresAt(createdAt: string): number {
+    return Math.floor(Date.parse(createdAt) / 1000) + this.retentionDays * 86_400;
+  }
+
+  async create(run: RunRecord): Promise<void> {
+    await this.db.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: { ...keys.run(run.tenant_id, run.run_id), ...run, expires_at: this.expiresAt(run.created_at) },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+  }
+
+  async get(ref: RunRef): Promise<RunRecord | null> {
+    const out = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.run(ref.tenant_id, ref.run_id), ConsistentRead: true }));
+    if (!out.Item) return null;
+    const parsed = RunItem.safeParse(out.Item);
+    if (!parsed.success) throw new CorruptItemError('run', parsed.error);
+    return parsed.data;
+  }
+
+  async recordResult(ref: RunRef, delta: { stored: number; cost_usd: number; double_calls: number }): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: keys.run(ref.tenant_id, ref.run_id),
+        UpdateExpression: 'ADD #stored :s, cost_usd :c, double_calls :d',
+        ExpressionAttributeNames: { '#stored': 'stored' },
+        ExpressionAttributeValues: { ':s': delta.stored, ':c': delta.cost_usd, ':d': delta.double_calls },
+        ConditionExpression: 'attribute_exists(pk)',
+      }),
+    );
+  }
+
+  async setStatus(ref: RunRef, status: RunStatus, reasons: string[], finishedAt?: string): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: keys.run(ref.tenant_id, ref.run_id),
+        UpdateExpression: 'SET #status = :status, reasons = :reasons, finished_at = :finished',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':status': status, ':reasons': reasons, ':finished': finishedAt ?? null },
+        ConditionExpression: 'attribute_exists(pk)',
+      }),
+    );
+  }
+
+  async beginAggregation(ref: RunRef, reasons: string[]): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.run(ref.tenant_id, ref.run_id),
+          UpdateExpression: 'SET #status = :agg, reasons = :reasons',
+          ConditionExpression: '#status = :running',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':agg': 'aggregating', ':running': 'running', ':reasons': reasons },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async putMetrics(ref: RunRef, metrics: ModelMetrics[]): Promise<void> {
+    await this.db.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: { ...keys.runMetrics(ref.tenant_id, ref.run_id), metrics: JSON.stringify(metrics), expires_at: this.expiresAt(new Date().toISOString()) },
+      }),
+    );
+  }
+
+  async getMetrics(ref: RunRef): Promise<ModelMetrics[]> {
+    const out = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.runMetrics(ref.tenant_id, ref.run_id), ConsistentRead: true }));
+    const raw = out.Item?.metrics;
+    return typeof raw === 'string' ? (JSON.parse(raw) as ModelMetrics[]) : [];
+  }
+
+  async putRecommendation(ref: RunRef, record: unknown): Promise<void> {
+    await this.db.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: {
+          ...keys.runRecommendation(ref.tenant_id, ref.run_id),
+          record: encodeText(JSON.stringify(record)),
+          expires_at: this.expiresAt(new Date().toISOString()),
+        },
+      }),
+    );
+  }
+
+  async getRecommendation(ref: RunRef): Promise<unknown | null> {
+    const out = await this.db.send(
+      new GetCommand({ TableName: this.table, Key: keys.runRecommendation(ref.tenant_id, ref.run_id), ConsistentRead: true }),
+    );
+    const raw = out.Item?.record;
+    return raw instanceof Uint8Array ? (JSON.parse(decodeText(raw)) as unknown) : null;
+  }
+}

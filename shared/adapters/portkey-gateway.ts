@@ -1,0 +1,190 @@
+// The one LlmGateway adapter (STYLE 7): owns Portkey headers, trace ids, timeouts, and usage/latency extraction.
+// One portkey-ai client per model, built with all its options and no per-call params: portkey-ai 3.1 merges
+// per-call params into the client's shared headers, which leaks between concurrent calls.
+import { Portkey } from 'portkey-ai';
+import { z } from 'zod';
+import type { ModelSpec } from '../config/models.js';
+import type { LlmErrorKind, LlmGateway, LlmOutcome, LlmRequest } from '../ports/index.js';
+import type { TokenUsage } from '../domain/pricing.js';
+
+export type GatewayConfig = {
+  /** e.g. http://127.0.0.1:8787/v1 (self-hosted gateway) or https://api.portkey.ai/v1 (hosted) */
+  baseURL: string;
+  portkeyApiKey?: string;
+  /** Portkey virtual keys per provider slug (hosted Portkey). */
+  virtualKeys?: Record<string, string>;
+  /** Provider API keys per provider slug (self-hosted gateway, or hosted without virtual keys). */
+  providerKeys?: Record<string, string>;
+  /** Custom provider hosts per provider slug (the simulator, or an OpenAI-compatible endpoint). */
+  customHosts?: Record<string, string>;
+  /** Guardrail config applied to replay calls (Portkey config object). */
+  guardrails?: { input_guardrails?: unknown[]; output_guardrails?: unknown[] };
+  fetch?: typeof fetch;
+};
+
+const ChoiceSchema = z.object({
+  message: z
+    .object({ content: z.union([z.string(), z.null()]).optional(), refusal: z.string().nullable().optional() })
+    .passthrough(),
+  finish_reason: z.string().nullable().optional(),
+});
+const CompletionSchema = z
+  .object({
+    choices: z.array(ChoiceSchema).min(1),
+    usage: z
+      .object({
+        prompt_tokens: z.number(),
+        completion_tokens: z.number(),
+        prompt_tokens_details: z.object({ cached_tokens: z.number().optional() }).passthrough().nullable().optional(),
+        cache_read_input_tokens: z.number().optional(),
+        cache_creation_input_tokens: z.number().optional(),
+      })
+      .passthrough()
+      .nullable()
+      .optional(),
+  })
+  .passthrough();
+
+type Completion = z.infer<typeof CompletionSchema>;
+
+/** Normalises usage across providers as they come out of the gateway (see ARCHITECTURE: Anthropic input excludes cache). */
+export function usageFromCompletion(model: ModelSpec, body: Completion): TokenUsage | null {
+  const u = body.usage;
+  if (!u) return null;
+  if (model.wire === 'anthropic') {
+    const read = u.cache_read_input_tokens ?? 0;
+    const write = u.cache_creation_input_tokens ?? 0;
+    return {
+      input_tokens: u.prompt_tokens + read + write,
+      output_tokens: u.completion_tokens,
+      ...(read ? { cache_read_tokens: read } : {}),
+      ...(write ? { cache_write_tokens: write } : {}),
+    };
+  }
+  const cached = u.prompt_tokens_details?.cached_tokens ?? 0;
+  return { input_tokens: u.prompt_tokens, output_tokens: u.completion_tokens, ...(cached ? { cache_read_tokens: cached } : {}) };
+}
+
+type SdkError = { status?: number; headers?: Record<string, string | undefined>; error?: unknown; name?: string; message?: string };
+
+function classifyStatus(status: number): { kind: LlmErrorKind; retryable: boolean } {
+  if (status === 429) return { kind: 'rate_limited', retryable: true };
+  if (status === 408 || status === 504) return { kind: 'timeout', retryable: true };
+  if (status === 446) return { kind: 'guardrail_blocked', retryable: false };
+  if (status >= 500) return { kind: 'server_error', retryable: true };
+  if (status === 401 || status === 403) return { kind: 'auth', retryable: false };
+  if (status === 404) return { kind: 'not_found', retryable: false };
+  return { kind: 'bad_request', retryable: false };
+}
+
+function guardrailChecks(error: unknown): string[] {
+  const parsed = z
+    .object({ hook_results: z.object({ before_request_hooks: z.array(z.any()).optional(), after_request_hooks: z.array(z.any()).optional() }).passthrough() })
+    .passthrough()
+    .safeParse(error);
+  if (!parsed.success) return [];
+  const hooks = [...(parsed.data.hook_results.before_request_hooks ?? []), ...(parsed.data.hook_results.after_request_hooks ?? [])];
+  const ids: string[] = [];
+  for (const hook of hooks) {
+    const checks = z.object({ checks: z.array(z.object({ id: z.string(), verdict: z.boolean() }).passthrough()) }).passthrough().safeParse(hook);
+    if (checks.success) for (const c of checks.data.checks) if (!c.verdict) ids.push(c.id);
+  }
+  return ids;
+}
+
+function retryAfterSeconds(headers: SdkError['headers']): number | null {
+  const raw = headers?.['retry-after'];
+  if (!raw) return null;
+  const n = Number(raw);
+  if (Number.isFinite(n)) return Math.max(0, n);
+  const at = Date.parse(raw);
+  return Number.isFinite(at) ? Math.max(0, (at - Date.now()) / 1000) : null;
+}
+
+export class PortkeyGateway implements LlmGateway {
+  private readonly clients = new Map<string, Portkey>();
+
+  constructor(private readonly config: GatewayConfig) {}
+
+  private clientFor(model: ModelSpec, timeoutMs: number, purpose: 'replay' | 'judge'): Portkey {
+    const key = `${model.id}|${timeoutMs}|${purpose}`;
+    const existing = this.clients.get(key);
+    if (existing) return existing;
+    const providerKey = this.config.providerKeys?.[model.provider];
+    const virtualKey = this.config.virtualKeys?.[model.provider];
+    const guardrails = purpose === 'replay' ? this.config.guardrails : undefined;
+    const client = new Portkey({
+      baseURL: this.config.baseURL,
+      apiKey: this.config.portkeyApiKey ?? null,
+      ...(virtualKey ? { virtualKey } : { provider: model.provider }),
+      ...(providerKey && !virtualKey ? { Authorization: `Bearer ${providerKey}` } : {}),
+      ...(this.config.customHosts?.[model.provider] ? { customHost: this.config.customHosts[model.provider] } : {}),
+      ...(guardrails ? { config: JSON.stringify(guardrails) } : {}),
+      requestTimeout: timeoutMs,
+      strictOpenAiCompliance: false,
+    });
+    // Retry in exactly one layer (ours): portkey-ai 3.1 sets maxRetries = 1 in its constructor.
+    client.maxRetries = 0;
+    this.clients.set(key, client);
+    return client;
+  }
+
+  async complete(request: LlmRequest): Promise<LlmOutcome> {
+    const client = this.clientFor(request.model, request.timeoutMs, request.trace.purpose);
+    const started = performance.now();
+    const signal = AbortSignal.timeout(request.timeoutMs + 2_000);
+    try {
+      const raw: unknown = await client.chat.completions.create(
+        {
+          model: request.model.apiModel,
+          messages: request.messages.map((m) => ({ role: m.role, content: m.content })),
+          max_tokens: request.maxTokens,
+          ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
+        },
+        undefined,
+        { signal } as never,
+      );
+      const latencyMs = performance.now() - started;
+      const parsed = CompletionSchema.safeParse(raw);
+      if (!parsed.success) {
+        return { ok: false, kind: 'malformed_response', retryable: true, status: 200, retryAfterSeconds: null, latencyMs, guardrailChecks: [] };
+      }
+      const choice = parsed.data.choices[0] as z.infer<typeof ChoiceSchema>;
+      const finish = choice.finish_reason ?? null;
+      return {
+        ok: true,
+        text: typeof choice.message.content === 'string' ? choice.message.content : '',
+        finishReason: finish,
+        refusalField: choice.message.refusal ?? null,
+        stopReason: request.model.wire === 'anthropic' ? finish : null,
+        usage: usageFromCompletion(request.model, parsed.data),
+        latencyMs,
+        gatewayLatencyMs: null,
+      };
+    } catch (thrown) {
+      const latencyMs = performance.now() - started;
+      const e = thrown as SdkError;
+      if (typeof e.status === 'number') {
+        const { kind, retryable } = classifyStatus(e.status);
+        return {
+          ok: false,
+          kind,
+          retryable,
+          status: e.status,
+          retryAfterSeconds: retryAfterSeconds(e.headers),
+          latencyMs,
+          guardrailChecks: kind === 'guardrail_blocked' ? guardrailChecks(e.error) : [],
+        };
+      }
+      const timedOut = e.name === 'APIConnectionTimeoutError' || e.name === 'TimeoutError' || e.name === 'AbortError' || e.name === 'APIUserAbortError';
+      if (timedOut) return { ok: false, kind: 'timeout', retryable: true, status: null, retryAfterSeconds: null, latencyMs, guardrailChecks: [] };
+      if (e.name === 'APIConnectionError' || e.name === 'FetchError' || e.name === 'TypeError') {
+        return { ok: false, kind: 'connection', retryable: true, status: null, retryAfterSeconds: null, latencyMs, guardrailChecks: [] };
+      }
+      if (thrown instanceof SyntaxError) {
+        return { ok: false, kind: 'malformed_response', retryable: true, status: null, retryAfterSeconds: null, latencyMs, guardrailChecks: [] };
+      }
+      throw thrown;
+    }
+  }
+}

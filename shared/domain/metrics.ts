@@ -1,0 +1,119 @@
+// Per-model metrics, accumulated one result at a time so memory stays bounded by numbers, not texts.
+import type { ModelMetrics, ReplayResult } from '../ports/index.js';
+import { percentile } from './stats.js';
+
+/** A growable Float64Array: 8 bytes a value, no per-value objects. */
+export class NumberColumn {
+  private data = new Float64Array(1024);
+  length = 0;
+  push(x: number): void {
+    if (this.length === this.data.length) {
+      const next = new Float64Array(this.data.length * 2);
+      next.set(this.data);
+      this.data = next;
+    }
+    this.data[this.length++] = x;
+  }
+  view(): Float64Array {
+    return this.data.subarray(0, this.length);
+  }
+}
+
+export class ModelAccumulator {
+  private results = 0;
+  private ok = 0;
+  private refused = 0;
+  private partial = 0;
+  private guardrail = 0;
+  private errors = 0;
+  private skipped = 0;
+  private scored = 0;
+  private unscored = 0;
+  private qualitySum = 0;
+  private costSum = 0;
+  private costUnknown = 0;
+  private costCounted = 0;
+  private inputTokens = 0;
+  private outputTokens = 0;
+  private readonly errorKinds: Record<string, number> = {};
+  private readonly latencies = new NumberColumn();
+
+  constructor(
+    private readonly model: string,
+    private readonly isBaseline: boolean,
+  ) {}
+
+  add(r: ReplayResult): void {
+    this.results++;
+    switch (r.status) {
+      case 'ok':
+        this.ok++;
+        break;
+      case 'refused':
+        this.refused++;
+        break;
+      case 'guardrail_blocked':
+        this.guardrail++;
+        break;
+      case 'error':
+        this.errors++;
+        this.errorKinds[r.error_kind ?? 'unknown'] = (this.errorKinds[r.error_kind ?? 'unknown'] ?? 0) + 1;
+        break;
+      case 'skipped':
+        this.skipped++;
+        break;
+    }
+    if (r.refusal === 'partial') this.partial++;
+    if (r.judge_status === 'scored' && typeof r.quality === 'number') {
+      this.scored++;
+      this.qualitySum += r.quality;
+    } else if (r.judge_status === 'unscored') {
+      this.unscored++;
+    }
+    if (r.status === 'ok' || r.status === 'refused') {
+      if (r.cost_usd === null) this.costUnknown++;
+      else {
+        this.costSum += r.cost_usd;
+        this.costCounted++;
+      }
+      if (r.latency_ms !== null) this.latencies.push(r.latency_ms);
+    }
+    if (r.usage) {
+      this.inputTokens += r.usage.input_tokens;
+      this.outputTokens += r.usage.output_tokens;
+    }
+  }
+
+  finish(): ModelMetrics {
+    const attempted = this.results - this.skipped;
+    const lat = this.latencies.view();
+    const costKnown = this.costUnknown === 0 && this.costCounted > 0;
+    const rate = (n: number, d: number) => (d === 0 ? 0 : n / d);
+    return {
+      model: this.model,
+      is_baseline: this.isBaseline,
+      results: this.results,
+      ok: this.ok,
+      refused: this.refused,
+      partial_refusals: this.partial,
+      guardrail_blocked: this.guardrail,
+      errors: this.errors,
+      error_kinds: this.errorKinds,
+      skipped: this.skipped,
+      scored: this.scored,
+      unscored: this.unscored,
+      quality_mean: this.scored === 0 ? null : this.qualitySum / this.scored,
+      cost_known: costKnown,
+      cost_usd_total: costKnown ? this.costSum : null,
+      cost_per_1k_requests_usd: costKnown ? (this.costSum / this.costCounted) * 1000 : null,
+      input_tokens: this.inputTokens,
+      output_tokens: this.outputTokens,
+      latency_ms_p50: lat.length ? percentile(lat, 50) : null,
+      latency_ms_p95: lat.length ? percentile(lat, 95) : null,
+      latency_ms_p99: lat.length ? percentile(lat, 99) : null,
+      refusal_rate: rate(this.refused, attempted),
+      error_rate: rate(this.errors, attempted),
+      guardrail_block_rate: rate(this.guardrail, attempted),
+    };
+  }
+}

@@ -1,0 +1,58 @@
+// Cost of one call: normalized usage × prices from @pydantic/genai-prices (bundled data, no network) or an override.
+import { calcPrice } from '@pydantic/genai-prices';
+import type { ModelSpec } from '../config/models.js';
+
+/** Token usage, normalized across providers. `input_tokens` is the whole input, cached tokens included. */
+export type TokenUsage = {
+  input_tokens: number;
+  output_tokens: number;
+  cache_read_tokens?: number;
+  cache_write_tokens?: number;
+  /** true when counted by a tokenizer rather than reported by the provider */
+  estimated?: boolean;
+};
+
+/** USD per million tokens; negotiated or private-model prices. */
+export type PriceOverride = {
+  input_mtok: number;
+  output_mtok: number;
+  cache_read_mtok?: number;
+  cache_write_mtok?: number;
+};
+
+export type Cost = { usd: number; source: 'genai-prices' | 'override'; estimated: boolean } | { usd: null; source: 'unknown'; estimated: boolean };
+
+export function computeCost(usage: TokenUsage, model: ModelSpec, overrides: Readonly<Record<string, PriceOverride>> = {}): Cost {
+  const estimated = usage.estimated === true;
+  const override = overrides[model.id];
+  if (override) {
+    const cacheRead = usage.cache_read_tokens ?? 0;
+    const cacheWrite = usage.cache_write_tokens ?? 0;
+    const plainInput = Math.max(0, usage.input_tokens - cacheRead - cacheWrite);
+    const usd =
+      (plainInput * override.input_mtok +
+        cacheRead * (override.cache_read_mtok ?? override.input_mtok) +
+        cacheWrite * (override.cache_write_mtok ?? override.input_mtok) +
+        usage.output_tokens * override.output_mtok) /
+      1e6;
+    return { usd, source: 'override', estimated };
+  }
+  if (!model.price) return { usd: null, source: 'unknown', estimated };
+  const result = calcPrice(
+    {
+      input_tokens: usage.input_tokens,
+      output_tokens: usage.output_tokens,
+      cache_read_tokens: usage.cache_read_tokens,
+      cache_write_tokens: usage.cache_write_tokens,
+    },
+    model.price.modelId,
+    { providerId: model.price.providerId },
+  );
+  if (!result) return { usd: null, source: 'unknown', estimated };
+  return { usd: result.total_price, source: 'genai-prices', estimated };
+}
+
+/** Whether a price is known for the model (override or genai-prices). */
+export function isPriced(model: ModelSpec, overrides: Readonly<Record<string, PriceOverride>> = {}): boolean {
+  return computeCost({ input_tokens: 1000, output_tokens: 1000 }, model, overrides).usd !== null;
+}

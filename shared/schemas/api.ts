@@ -1,0 +1,57 @@
+// Request bodies of the HTTP API.
+import { z } from 'zod';
+
+export const MAX_BATCH = 100;
+export const ROLES = ['system', 'user', 'assistant', 'tool', 'developer'] as const;
+
+const TextPart = z.object({ type: z.literal('text'), text: z.string() });
+
+export const MessageSchema = z.object({
+  role: z.enum(ROLES),
+  content: z.union([z.string(), z.array(TextPart).min(1)]),
+  name: z.string().max(128).optional(),
+});
+
+export const InputUsageSchema = z.object({
+  prompt_tokens: z.number().int().nonnegative(),
+  completion_tokens: z.number().int().nonnegative(),
+  total_tokens: z.number().int().nonnegative().optional(),
+  prompt_tokens_details: z.object({ cached_tokens: z.number().int().nonnegative().optional() }).partial().optional(),
+});
+
+const Id = z.string().min(1).max(128).regex(/^[A-Za-z0-9._:-]+$/, 'letters, digits and . _ : - only');
+const Tags = z.record(z.string().min(1).max(64), z.string().max(256)).refine((t) => Object.keys(t).length <= 20, 'at most 20 tags');
+
+export const CaptureInputSchema = z.object({
+  id: Id.optional(),
+  model: z.string().min(1).max(200),
+  messages: z.array(MessageSchema).min(1, 'must contain at least one message').max(500),
+  completion: z.string().max(2_000_000),
+  usage: InputUsageSchema.optional(),
+  latency_ms: z.number().nonnegative().max(3_600_000).optional(),
+  tags: Tags.optional(),
+  metadata: z.record(z.string().max(64), z.union([z.string().max(1024), z.number(), z.boolean()])).optional(),
+  conversation_id: Id.optional(),
+  captured_at: z.iso.datetime({ offset: true }).optional(),
+});
+export type CaptureInput = z.infer<typeof CaptureInputSchema>;
+
+const ModelName = z.string().min(1).max(200);
+
+export const ReplayRequestSchema = z.object({
+  captures: z
+    .object({
+      from: z.iso.datetime({ offset: true }).optional(),
+      to: z.iso.datetime({ offset: true }).optional(),
+      tags: Tags.optional(),
+      limit: z.number().int().min(1).max(10_000).default(500),
+      sample: z.object({ seed: z.number().int(), size: z.number().int().min(1).max(10_000) }).optional(),
+    })
+    .default({ limit: 500 }),
+  baseline_model: ModelName.optional(),
+  candidate_models: z.array(ModelName).min(1).max(20),
+  judge_model: ModelName.default('gpt-4o'),
+  deadline_minutes: z.number().int().min(1).max(24 * 60).default(60),
+  max_tokens: z.number().int().min(1).max(32_000).default(1024),
+});
+export type ReplayRequest = z.infer<typeof ReplayRequestSchema>;

@@ -1,0 +1,30 @@
+// Queue messages and state-machine payloads: keys and counts only, never texts.
+import { z } from 'zod';
+
+export const WorkItemSchema = z.object({
+  v: z.literal(1),
+  tenant_id: z.string().min(1),
+  run_id: z.string().min(1),
+  capture_id: z.string().min(1),
+  model: z.string().min(1),
+});
+export type WorkItem = z.infer<typeof WorkItemSchema>;
+
+export const RunRefSchema = z.object({ tenant_id: z.string().min(1), run_id: z.string().min(1) });
+export type RunRef = z.infer<typeof RunRefSchema>;
+
+export const ProgressSchema = RunRefSchema.extend({
+  done: z.boolean(),
+  reasons: z.array(z.string()),
+  stored: z.number().int().nonnegative(),
+  expected: z.number().int().nonnegative(),
+});
+export type Progress = z.infer<typeof ProgressSchema>;
+
+export const ScoringStepSchema = RunRefSchema.extend({
+  model_index: z.number().int().nonnegative().default(0),
+  cursor: z.string().nullable().default(null),
+  finished: z.boolean().default(false),
+  judged: z.number().int().nonnegative().default(0),
+});
+export type ScoringStep = z.infer<typeof ScoringStepSchema>;

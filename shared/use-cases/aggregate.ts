@@ -1,0 +1,206 @@
+// The aggregate state machine's steps. Each takes and returns keys and counts only (256 KiB state limit).
+import { resolveModel } from '../config/models.js';
+import { buildRubricJudgeMessages, parseRubricVerdict, weightedQuality, type ChatMessage } from '../domain/judge.js';
+import { ModelAccumulator, NumberColumn } from '../domain/metrics.js';
+import { recommendSwitch, type Comparison } from '../domain/recommendation.js';
+import { pairedRelativeChange } from '../domain/stats.js';
+import type { Progress, RunRef, ScoringStep } from '../schemas/messages.js';
+import type { ModelMetrics, ReplayResult, RunRecord, StoredCapture } from '../ports/index.js';
+import type { Deps } from './deps.js';
+
+/** Thrown when a step is given a run that does not exist: a bug in wiring, not user input. */
+export class RunNotFoundError extends Error {
+  constructor(ref: RunRef) {
+    super(`run ${ref.run_id} not found`);
+    this.name = 'RunNotFoundError';
+  }
+}
+
+async function loadRun(deps: Deps, ref: RunRef): Promise<RunRecord> {
+  const run = await deps.runs.get(ref);
+  if (!run) throw new RunNotFoundError(ref);
+  return run;
+}
+
+const PAGE = 100;
+
+/** CheckProgress: done when every work item has a result, or the deadline has passed. */
+export async function checkProgress(deps: Deps, ref: RunRef): Promise<Progress> {
+  const run = await loadRun(deps, ref);
+  const base = { ...ref, stored: run.stored, expected: run.expected };
+  if (run.status !== 'running') return { ...base, done: true, reasons: run.reasons };
+  let stored = run.stored;
+  if (stored < run.expected && deps.clock.now() >= Date.parse(run.deadline)) {
+    // The counter can lag a crashed worker's write; count what is really stored before calling it partial.
+    stored = await countStored(deps, run);
+  }
+  if (stored >= run.expected) {
+    await deps.runs.beginAggregation(ref, []);
+    return { ...base, stored, done: true, reasons: [] };
+  }
+  if (deps.clock.now() >= Date.parse(run.deadline)) {
+    const reasons = [`deadline: ${run.expected - stored} of ${run.expected} work items had no result`];
+    await deps.runs.beginAggregation(ref, reasons);
+    return { ...base, stored, done: true, reasons };
+  }
+  return { ...base, done: false, reasons: [] };
+}
+
+async function countStored(deps: Deps, run: RunRecord): Promise<number> {
+  let n = 0;
+  for (const model of run.models) {
+    let cursor: string | null = null;
+    do {
+      const page = await deps.results.page(run.run_id, model, cursor, 500);
+      n += page.items.length;
+      cursor = page.cursor;
+    } while (cursor);
+  }
+  return n;
+}
+
+/** Judges one answer; an unparseable verdict gets one re-ask, then the result is 'unscored'. */
+async function judgeOne(deps: Deps, run: RunRecord, capture: StoredCapture, result: ReplayResult) {
+  const judge = resolveModel(run.request.judge_model);
+  if (!judge) return { quality: null, judge: null, judge_status: 'unscored' as const };
+  const messages: ChatMessage[] = buildRubricJudgeMessages(capture.messages, result.answer);
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const outcome = await deps.llm.complete({
+      model: judge,
+      messages: attempt === 0 ? messages : [...messages, { role: 'user', content: 'Your reply was not valid. Reply with the JSON object only.' }],
+      maxTokens: 200,
+      temperature: 0,
+      trace: { runId: run.run_id, captureId: capture.id, purpose: 'judge' },
+      timeoutMs: deps.settings.callTimeoutMs,
+    });
+    if (!outcome.ok) continue;
+    const verdict = parseRubricVerdict(outcome.text);
+    if (verdict) return { quality: weightedQuality(verdict, deps.settings.rubricWeights), judge: verdict, judge_status: 'scored' as const };
+  }
+  return { quality: null, judge: null, judge_status: 'unscored' as const };
+}
+
+async function mapLimit<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const item = items[next++] as T;
+      await fn(item);
+    }
+  });
+  await Promise.all(workers);
+}
+
+/** ScoreQuality: judges up to `judgeBatch` answers, then hands back a cursor so the state machine loops. */
+export async function scoreQuality(deps: Deps, step: ScoringStep): Promise<ScoringStep> {
+  const run = await loadRun(deps, step);
+  const captures = new Map<string, StoredCapture | null>();
+  let { model_index: modelIndex, cursor } = step;
+  let judged = step.judged;
+  let budget = deps.settings.judgeBatch;
+  while (modelIndex < run.models.length && budget > 0) {
+    const model = run.models[modelIndex] as string;
+    const page = await deps.results.page(run.run_id, model, cursor, Math.min(PAGE, budget));
+    const todo = page.items.filter((r) => (r.status === 'ok' || r.status === 'refused') && r.judge_status === undefined);
+    await mapLimit(todo, deps.settings.judgeConcurrency, async (r) => {
+      if (!captures.has(r.capture_id)) captures.set(r.capture_id, await deps.captures.get(run.tenant_id, r.capture_id));
+      const capture = captures.get(r.capture_id);
+      const score = capture ? await judgeOne(deps, run, capture, r) : { quality: null, judge: null, judge_status: 'unscored' as const };
+      await deps.results.setScore(run.run_id, model, r.capture_id, score);
+    });
+    judged += todo.length;
+    budget -= Math.max(1, page.items.length);
+    cursor = page.cursor;
+    if (!cursor) modelIndex++;
+  }
+  return { ...step, model_index: modelIndex, cursor, judged, finished: modelIndex >= run.models.length };
+}
+
+type Pair = { quality: number | null; cost: number | null };
+
+/** ComputeMetrics: streams every result page by page; stores per-model metrics and paired comparisons. */
+export async function computeMetrics(deps: Deps, ref: RunRef): Promise<{ models: number; results: number }> {
+  const run = await loadRun(deps, ref);
+  const baselineModel = run.request.baseline_model;
+  const baseline = new Map<string, Pair>();
+  const metrics: ModelMetrics[] = [];
+  const comparisons: Record<string, Comparison> = {};
+  let total = 0;
+  const ordered = [baselineModel, ...run.models.filter((m) => m !== baselineModel)];
+  for (const model of ordered) {
+    const acc = new ModelAccumulator(model, model === baselineModel);
+    const qb = new NumberColumn();
+    const qc = new NumberColumn();
+    const cb = new NumberColumn();
+    const cc = new NumberColumn();
+    let cursor: string | null = null;
+    do {
+      const page = await deps.results.page(run.run_id, model, cursor, 500);
+      for (const r of page.items) {
+        acc.add(r);
+        total++;
+        const answered = r.status === 'ok' || r.status === 'refused';
+        const pair: Pair = {
+          quality: r.judge_status === 'scored' && typeof r.quality === 'number' ? r.quality : null,
+          cost: answered ? r.cost_usd : null,
+        };
+        if (model === baselineModel) baseline.set(r.capture_id, pair);
+        else {
+          const b = baseline.get(r.capture_id);
+          if (!b) continue;
+          if (b.quality !== null && pair.quality !== null) {
+            qb.push(b.quality);
+            qc.push(pair.quality);
+          }
+          if (b.cost !== null && pair.cost !== null) {
+            cb.push(b.cost);
+            cc.push(pair.cost);
+          }
+        }
+      }
+      cursor = page.cursor;
+    } while (cursor);
+    const m = acc.finish();
+    metrics.push(m);
+    if (model !== baselineModel) {
+      const priced = m.cost_known && (metrics[0]?.cost_known ?? false);
+      comparisons[model] = {
+        model,
+        quality: qb.length > 0 ? pairedRelativeChange(qb.view(), qc.view()) : null,
+        cost: priced && cb.length > 0 ? pairedRelativeChange(cb.view(), cc.view()) : null,
+      };
+    }
+  }
+  await deps.runs.putMetrics(ref, metrics.map((m) => ({ ...m, comparison: comparisons[m.model] ?? null })) as ModelMetrics[]);
+  return { models: metrics.length, results: total };
+}
+
+/** Recommend: applies the policy to the stored metrics, writes the record, and ends the run. */
+export async function recommend(deps: Deps, ref: RunRef): Promise<{ status: string; recommended_model: string | null }> {
+  const run = await loadRun(deps, ref);
+  const stored = (await deps.runs.getMetrics(ref)) as (ModelMetrics & { comparison: Comparison | null })[];
+  const baseline = stored.find((m) => m.is_baseline);
+  if (!baseline) throw new RunNotFoundError(ref);
+  const comparisons = new Map<string, Comparison>();
+  for (const m of stored) if (m.comparison) comparisons.set(m.model, m.comparison);
+  const record = recommendSwitch({
+    baseline,
+    candidates: stored.filter((m) => !m.is_baseline),
+    comparisons,
+    policy: deps.settings.policy,
+    simulated: run.simulated,
+    now: new Date(deps.clock.now()),
+  });
+  await deps.runs.putRecommendation(ref, record);
+  const reasons = run.reasons;
+  const status = reasons.length > 0 ? 'partial' : 'completed';
+  await deps.runs.setStatus(ref, status, reasons, new Date(deps.clock.now()).toISOString());
+  deps.log.info('run finished', { runId: ref.run_id, status, recommended: record.recommended_model });
+  return { status, recommended_model: record.recommended_model };
+}
+
+/** MarkFailed: the state machine's catch-all, so every run terminates. */
+export async function markFailed(deps: Deps, ref: RunRef, cause: string): Promise<{ status: 'failed' }> {
+  await deps.runs.setStatus(ref, 'failed', [`aggregate failed: ${cause.slice(0, 200)}`], new Date(deps.clock.now()).toISOString());
+  return { status: 'failed' };
+}

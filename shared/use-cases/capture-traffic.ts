@@ -1,0 +1,78 @@
+// POST /v1/captures: validate each capture, store it once, answer per item. Never calls a model.
+import type { z } from 'zod';
+import { CaptureInputSchema, MAX_BATCH, type CaptureInput } from '../schemas/api.js';
+import { contentId, encodeCaptureBody, flattenMessages, MAX_COMPRESSED_CAPTURE_BYTES, normaliseUsage } from '../domain/capture.js';
+import type { StoredCapture } from '../ports/index.js';
+import type { Deps } from './deps.js';
+import { problem, type RequestProblem } from './errors.js';
+
+export type ItemOutcome =
+  | { index: number; status: 'stored' | 'duplicate'; id: string }
+  | { index: number; status: 'rejected'; error: Omit<RequestProblem, 'status'> & { status: number } };
+
+export type CaptureOutcome =
+  | { kind: 'single'; item: ItemOutcome }
+  | { kind: 'batch'; items: ItemOutcome[] }
+  | { kind: 'problem'; problem: RequestProblem };
+
+function describeIssue(issues: z.core.$ZodIssue[], prefix: string): { field: string; message: string } {
+  const first = issues[0];
+  if (!first) return { field: prefix || '(body)', message: 'invalid' };
+  const field = [prefix, ...first.path.map(String)].filter(Boolean).join('.') || '(body)';
+  return { field, message: first.message };
+}
+
+function toStored(input: CaptureInput, now: Date): StoredCapture {
+  const messages = flattenMessages(input.messages);
+  return {
+    id: input.id ?? contentId(input.model, messages, input.completion),
+    model: input.model,
+    messages,
+    completion: input.completion,
+    usage: normaliseUsage(input.usage),
+    latency_ms: input.latency_ms ?? null,
+    tags: input.tags ?? {},
+    conversation_id: input.conversation_id ?? null,
+    captured_at: new Date(input.captured_at ?? now.toISOString()).toISOString(),
+  };
+}
+
+async function storeOne(deps: Deps, tenantId: string, raw: unknown, index: number, prefix: string): Promise<ItemOutcome> {
+  const parsed = CaptureInputSchema.safeParse(raw);
+  if (!parsed.success) {
+    const { field, message } = describeIssue(parsed.error.issues, prefix);
+    return { index, status: 'rejected', error: { status: 400, error: 'invalid_capture', field, message: `${field}: ${message}` } };
+  }
+  const capture = toStored(parsed.data, new Date(deps.clock.now()));
+  const bytes = encodeCaptureBody({ messages: capture.messages, completion: capture.completion }).byteLength;
+  if (bytes > MAX_COMPRESSED_CAPTURE_BYTES) {
+    return {
+      index,
+      status: 'rejected',
+      error: {
+        status: 413,
+        error: 'capture_too_large',
+        field: prefix ? `${prefix}.messages` : 'messages',
+        limit: MAX_COMPRESSED_CAPTURE_BYTES,
+        message: `capture is ${bytes} bytes after compression; the limit is ${MAX_COMPRESSED_CAPTURE_BYTES} bytes`,
+      },
+    };
+  }
+  const status = await deps.captures.put(tenantId, capture);
+  return { index, status, id: capture.id };
+}
+
+export async function captureTraffic(deps: Deps, tenantId: string, body: unknown): Promise<CaptureOutcome> {
+  const batch = Array.isArray(body) ? body : typeof body === 'object' && body !== null && 'captures' in body ? (body as { captures: unknown }).captures : undefined;
+  if (batch === undefined) {
+    return { kind: 'single', item: await storeOne(deps, tenantId, body, 0, '') };
+  }
+  if (!Array.isArray(batch)) return { kind: 'problem', problem: problem(400, 'invalid_batch', 'captures: expected an array', { field: 'captures' }) };
+  if (batch.length === 0) return { kind: 'problem', problem: problem(400, 'invalid_batch', 'captures: the batch is empty', { field: 'captures' }) };
+  if (batch.length > MAX_BATCH) {
+    return { kind: 'problem', problem: problem(413, 'batch_too_large', `captures: ${batch.length} items; at most ${MAX_BATCH} per request`, { field: 'captures', limit: MAX_BATCH }) };
+  }
+  // Each item is validated and written on its own: an invalid item never stops or half-writes the others.
+  const items = await Promise.all(batch.map((raw, i) => storeOne(deps, tenantId, raw, i, `captures[${i}]`)));
+  return { kind: 'batch', items };
+}

@@ -1,0 +1,48 @@
+// The plain dependency object every use-case takes (STYLE 2), built once per cold start by a composition root.
+import type { PriceOverride } from '../domain/pricing.js';
+import type { RecommendationPolicy, } from '../domain/recommendation.js';
+import type { RubricWeights } from '../domain/judge.js';
+import type { CaptureStore, Clock, LlmGateway, ResultStore, RunStore, TokenStore, WorkQueue, Workflow } from '../ports/index.js';
+
+/** Structured log sink; never given prompts, completions or keys (STYLE 10). */
+export type Log = {
+  info(message: string, attributes?: Record<string, unknown>): void;
+  warn(message: string, attributes?: Record<string, unknown>): void;
+  error(message: string, attributes?: Record<string, unknown>): void;
+};
+
+export type Settings = {
+  /** provider call timeout */
+  callTimeoutMs: number;
+  /** attempts before a retryable failure is stored as an error */
+  maxAttempts: number;
+  /** how long a worker holds a (run, capture, model) slot */
+  leaseMs: number;
+  /** base and cap of the retry backoff, seconds */
+  backoffBaseSeconds: number;
+  backoffMaxSeconds: number;
+  priceOverrides: Record<string, PriceOverride>;
+  policy: RecommendationPolicy;
+  rubricWeights: RubricWeights;
+  /** judge calls per ScoreQuality invocation, and how many run at once */
+  judgeBatch: number;
+  judgeConcurrency: number;
+  retentionDays: number;
+  /** true when the providers behind the gateway are the simulator */
+  simulated: boolean;
+};
+
+export type Deps = {
+  captures: CaptureStore;
+  tokens: TokenStore;
+  runs: RunStore;
+  results: ResultStore;
+  queue: WorkQueue;
+  llm: LlmGateway;
+  workflow: Workflow;
+  clock: Clock;
+  log: Log;
+  settings: Settings;
+};
+
+export const silentLog: Log = { info() {}, warn() {}, error() {} };

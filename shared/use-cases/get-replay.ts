@@ -1,0 +1,35 @@
+// GET /v1/replays/{id}: the run's status, per-model metrics and recommendation record, for its own tenant only.
+import type { Deps } from './deps.js';
+import { problem, type RequestProblem } from './errors.js';
+
+const RUN_ID = /^run_[0-9a-f-]{36}$/;
+
+export async function getReplay(deps: Deps, tenantId: string, runId: string): Promise<{ ok: true; body: Record<string, unknown> } | { ok: false; problem: RequestProblem }> {
+  if (!RUN_ID.test(runId)) return { ok: false, problem: problem(404, 'not_found', `replay ${runId.slice(0, 80)} not found`) };
+  const ref = { tenant_id: tenantId, run_id: runId };
+  const run = await deps.runs.get(ref);
+  if (!run) return { ok: false, problem: problem(404, 'not_found', `replay ${runId} not found`) };
+  const finished = run.status === 'completed' || run.status === 'partial';
+  const [metrics, recommendation] = finished ? await Promise.all([deps.runs.getMetrics(ref), deps.runs.getRecommendation(ref)]) : [[], null];
+  return {
+    ok: true,
+    body: {
+      run_id: run.run_id,
+      status: run.status,
+      reasons: run.reasons,
+      simulated: run.simulated,
+      baseline_model: run.request.baseline_model,
+      models: run.models,
+      judge_model: run.request.judge_model,
+      captures: run.captures,
+      progress: { expected: run.expected, stored: run.stored },
+      spend_usd: run.cost_usd,
+      suspected_double_calls: run.double_calls,
+      created_at: run.created_at,
+      deadline: run.deadline,
+      finished_at: run.finished_at,
+      metrics,
+      recommendation,
+    },
+  };
+}

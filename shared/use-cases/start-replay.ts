@@ -1,0 +1,83 @@
+// POST /v1/replays and the schedule: pick captures, create the run, enqueue (capture, model) IDs, start aggregation.
+import { randomUUID } from 'node:crypto';
+import { resolveModel } from '../config/models.js';
+import { seededSample } from '../domain/random.js';
+import { ReplayRequestSchema, type ReplayRequest } from '../schemas/api.js';
+import type { WorkItem } from '../schemas/messages.js';
+import type { CaptureRef, RunRecord } from '../ports/index.js';
+import type { Deps } from './deps.js';
+import { problem, type RequestProblem } from './errors.js';
+
+export type StartReplayOutcome =
+  | { ok: true; run_id: string; status: 'running'; captures: number; models: string[]; expected: number; deadline: string; baseline_model: string }
+  | { ok: false; problem: RequestProblem };
+
+/** Candidate pool size when a seeded sample is asked for: the sample is drawn from up to this many captures. */
+const SAMPLE_POOL = 10_000;
+
+function mostCommonModel(captures: readonly CaptureRef[]): string | undefined {
+  const counts = new Map<string, number>();
+  for (const c of captures) counts.set(c.model, (counts.get(c.model) ?? 0) + 1);
+  return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0];
+}
+
+export async function startReplay(deps: Deps, tenantId: string, body: unknown): Promise<StartReplayOutcome> {
+  const parsed = ReplayRequestSchema.safeParse(body ?? {});
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = issue?.path.map(String).join('.') || '(body)';
+    return { ok: false, problem: problem(400, 'invalid_replay_request', `${field}: ${issue?.message ?? 'invalid'}`, { field }) };
+  }
+  const request: ReplayRequest = parsed.data;
+  for (const [i, m] of [...request.candidate_models.entries()]) {
+    if (!resolveModel(m)) return { ok: false, problem: problem(400, 'unknown_model', `candidate_models.${i}: unknown model "${m}" (use a catalog name or "provider/model")`, { field: `candidate_models.${i}` }) };
+  }
+  if (!resolveModel(request.judge_model)) return { ok: false, problem: problem(400, 'unknown_model', `judge_model: unknown model "${request.judge_model}"`, { field: 'judge_model' }) };
+  if (request.baseline_model && !resolveModel(request.baseline_model)) {
+    return { ok: false, problem: problem(400, 'unknown_model', `baseline_model: unknown model "${request.baseline_model}"`, { field: 'baseline_model' }) };
+  }
+  const from = request.captures.from ? new Date(request.captures.from).toISOString() : undefined;
+  const to = request.captures.to ? new Date(request.captures.to).toISOString() : undefined;
+  if (from && to && from > to) return { ok: false, problem: problem(400, 'invalid_replay_request', 'captures.from: must not be after captures.to', { field: 'captures.from' }) };
+
+  const sample = request.captures.sample;
+  const pool = await deps.captures.list(tenantId, {
+    from,
+    to,
+    tags: request.captures.tags,
+    limit: sample ? SAMPLE_POOL : request.captures.limit,
+  });
+  const chosen = sample ? seededSample(pool, Math.min(sample.size, request.captures.limit), sample.seed) : pool;
+  if (chosen.length === 0) return { ok: false, problem: problem(422, 'no_captures', 'no captures match the selection (time window, tags)', { field: 'captures' }) };
+
+  const baseline = request.baseline_model ?? mostCommonModel(chosen);
+  if (!baseline || !resolveModel(baseline)) {
+    return { ok: false, problem: problem(422, 'unknown_model', `baseline model "${baseline}" of the captures is not in the catalog; name baseline_model as "provider/model"`, { field: 'baseline_model' }) };
+  }
+  const models = [...new Set([baseline, ...request.candidate_models])];
+  const now = deps.clock.now();
+  const run: RunRecord = {
+    tenant_id: tenantId,
+    run_id: `run_${randomUUID()}`,
+    status: 'running',
+    reasons: [],
+    request: { ...request, baseline_model: baseline },
+    models,
+    expected: chosen.length * models.length,
+    captures: chosen.length,
+    stored: 0,
+    cost_usd: 0,
+    double_calls: 0,
+    created_at: new Date(now).toISOString(),
+    deadline: new Date(now + request.deadline_minutes * 60_000).toISOString(),
+    finished_at: null,
+    simulated: deps.settings.simulated,
+  };
+  await deps.runs.create(run);
+  const items: WorkItem[] = [];
+  for (const c of chosen) for (const model of models) items.push({ v: 1, tenant_id: tenantId, run_id: run.run_id, capture_id: c.id, model });
+  await deps.queue.enqueue(items);
+  await deps.workflow.startAggregation({ tenant_id: tenantId, run_id: run.run_id });
+  deps.log.info('replay started', { runId: run.run_id, captures: chosen.length, models: models.length });
+  return { ok: true, run_id: run.run_id, status: 'running', captures: chosen.length, models, expected: run.expected, deadline: run.deadline, baseline_model: baseline };
+}
