@@ -4,6 +4,8 @@ import { register } from 'tsx/esm/api';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import path from 'node:path';
 
+// The SDK's notice that releases after early 2027 need Node 22: the lockfile pins a tested version.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 register();
 const here = path.dirname(fileURLToPath(import.meta.url));
 const { main } = await import(pathToFileURL(path.join(here, '..', 'local', 'cli.ts')).href);

@@ -35,6 +35,8 @@ export const LOCAL_TABLE = 'switchyard-local';
 export type LocalStackOptions = {
   /** cdk.json environment whose templates are used */
   env?: string;
+  /** already synthesized templates (tests synthesize once for all files) */
+  templates?: Pick<ReturnType<typeof synthTemplates>, 'stateful' | 'stateless'>;
   /** provider simulator options; ignored when real credentials are configured */
   simulator?: SimulatorOptions;
   /** force the simulator even when credentials are present (tests) */
@@ -97,7 +99,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     }
   };
   try {
-    const templates = synthTemplates(options.env ?? 'dev');
+    const templates = options.templates ?? synthTemplates(options.env ?? 'dev');
     const dynamo = await startDynalite({ path: options.dataPath });
     stops.push(() => dynamo.stop());
     await createTable(dynamo.endpoint, LOCAL_TABLE, tableShapeFrom(templates.stateful));

@@ -1,0 +1,117 @@
+// The whole local stack over HTTP: capture → replay → SQS → worker → Portkey gateway → simulator → state machine → GET.
+import { calcPrice } from '@pydantic/genai-prices';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resolveModel } from '../../shared/config/models.js';
+import type { ModelMetrics } from '../../shared/ports/index.js';
+import type { RecommendationRecord } from '../../shared/domain/recommendation.js';
+import { SEED_POLICY } from '../../shared/domain/recommendation.js';
+import type { LocalStack } from '../../local/stack.js';
+import { sampleTraffic, UNSAFE_TAG } from '../../local/sample-traffic.js';
+import { SEED_MODELS, expectedQuality, profileById } from '../../local/simulator/profiles.js';
+import type { SwitchyardClient } from '../../local/client.js';
+import { clientFor, startTestStack } from '../helpers/stack.js';
+
+const CAPTURES = 150;
+let stack: LocalStack;
+let client: SwitchyardClient;
+let result: Record<string, unknown>;
+let traffic: ReturnType<typeof sampleTraffic>;
+const realizedTruth = new Map<string, number>();
+
+beforeAll(async () => {
+  stack = await startTestStack();
+  client = await clientFor(stack, 'acme');
+  traffic = sampleTraffic({ count: CAPTURES, seed: 11 });
+  const captured = await client.captureAll(traffic);
+  expect(captured).toEqual({ stored: CAPTURES, duplicates: 0, rejected: 0 });
+  const replay = await client.request('POST', '/v1/replays', {
+    candidate_models: SEED_MODELS.filter((m) => m !== 'claude-3.5-sonnet'),
+    judge_model: 'gpt-4o',
+    captures: { limit: CAPTURES },
+  });
+  expect(replay.status).toBe(202);
+  result = await client.waitForReplay(String(replay.body.run_id), { timeoutMs: 170_000 });
+  for (const model of SEED_MODELS) {
+    let cursor: string | null = null;
+    let sum = 0;
+    let n = 0;
+    do {
+      const page = await stack.deps.results.page(String(replay.body.run_id), model, cursor, 200);
+      for (const r of page.items) {
+        const truth = r.answer ? stack.simulator!.trueQuality(r.answer) : undefined;
+        // An empty answer is a refusal signalled by the provider; the simulator's judge grades it by the prompt.
+        sum += truth ?? r.quality ?? 0;
+        n++;
+      }
+      cursor = page.cursor;
+    } while (cursor);
+    realizedTruth.set(model, sum / n);
+  }
+}, 180_000);
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+describe('a replay of seven models on the local stack', () => {
+  it('completes with one result per (capture, model) and every answer judged', () => {
+    expect(result.status).toBe('completed');
+    expect(result.baseline_model).toBe('claude-3.5-sonnet');
+    expect(result.simulated).toBe(true);
+    const metrics = result.metrics as ModelMetrics[];
+    expect(metrics.map((m) => m.model).sort()).toEqual([...SEED_MODELS].sort());
+    for (const m of metrics) {
+      expect(m.results).toBe(CAPTURES);
+      expect(m.errors).toBe(0);
+      expect(m.scored + m.unscored).toBe(m.ok + m.refused);
+      expect(m.unscored).toBe(0);
+    }
+    expect(result.progress).toEqual({ expected: CAPTURES * 7, stored: CAPTURES * 7 });
+    expect(result.suspected_double_calls).toBe(0);
+  });
+
+  it('recovers each model\'s true quality from the simulated judge', () => {
+    const harmfulShare = traffic.filter((t) => t.tags?.use_case === UNSAFE_TAG).length / traffic.length;
+    for (const m of result.metrics as ModelMetrics[]) {
+      // Against the qualities the simulator gave these very answers: only judge noise separates them.
+      expect(Math.abs((m.quality_mean ?? 0) - realizedTruth.get(m.model)!), m.model).toBeLessThan(0.01);
+      // Against the profile's expectation: sampling noise of 150 prompts on top.
+      expect(Math.abs((m.quality_mean ?? 0) - expectedQuality(profileById(m.model)!, harmfulShare)), m.model).toBeLessThan(0.05);
+    }
+  });
+
+  it('prices every call from genai-prices on the usage the providers reported', () => {
+    for (const m of result.metrics as ModelMetrics[]) {
+      const price = resolveModel(m.model)!.price!;
+      const perToken = calcPrice({ input_tokens: 1_000_000, output_tokens: 0 }, price.modelId, { providerId: price.providerId })!;
+      const perOut = calcPrice({ input_tokens: 0, output_tokens: 1_000_000 }, price.modelId, { providerId: price.providerId })!;
+      const expected = (m.input_tokens * perToken.total_price + m.output_tokens * perOut.total_price) / 1_000_000;
+      expect(m.cost_usd_total).toBeCloseTo(expected, 8);
+    }
+  });
+
+  it('recommends what the simulator\'s known truth implies', () => {
+    const record = result.recommendation as RecommendationRecord;
+    const metrics = result.metrics as ModelMetrics[];
+    const baseline = metrics.find((m) => m.is_baseline)!;
+    const baseQuality = realizedTruth.get(baseline.model)!;
+    // Truth: the true quality of the answers given; cost from prices × the tokens each model emitted.
+    const qualifying = metrics
+      .filter((m) => !m.is_baseline)
+      .map((m) => ({
+        model: m.model,
+        quality: (realizedTruth.get(m.model)! - baseQuality) / baseQuality,
+        saving: 1 - m.cost_per_1k_requests_usd! / baseline.cost_per_1k_requests_usd!,
+      }))
+      .filter((c) => c.quality * 100 > SEED_POLICY.minQualityImpactPercent && c.saving * 100 > SEED_POLICY.minCostReductionPercent)
+      .sort((a, b) => b.saving - a.saving);
+    expect(qualifying.length).toBeGreaterThan(0);
+    expect(record.recommended_model).toBe(qualifying[0]!.model);
+    expect(record.reasoning).toMatch(new RegExp(`^Switching from claude-3\\.5-sonnet to ${qualifying[0]!.model.replace(/\./g, '\\.')} reduces cost by \\d+\\.\\d% with -?\\d+\\.\\d% quality impact$`));
+    expect(record.alternatives).toHaveLength(6);
+    for (const a of record.alternatives) expect(a.reason.length).toBeGreaterThan(0);
+    expect(record.quality_impact_ci95![0]).toBeLessThanOrEqual(record.quality_impact_percent!);
+    expect(record.quality_impact_ci95![1]).toBeGreaterThanOrEqual(record.quality_impact_percent!);
+    expect(record.sample_size).toBeGreaterThan(CAPTURES * 0.8);
+  });
+});

@@ -1,0 +1,22 @@
+// Starts the real local stack (dynalite, fauxqs, Portkey gateway, simulator, local Step Functions) for a test file.
+import { readFileSync } from 'node:fs';
+import { inject } from 'vitest';
+import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../local/stack.js';
+import { SwitchyardClient } from '../../local/client.js';
+import { silentLog } from '../../shared/use-cases/deps.js';
+
+export async function startTestStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const templates = JSON.parse(readFileSync(inject('templatesFile'), 'utf8'));
+  return startLocalStack({
+    templates,
+    forceSimulator: true,
+    log: silentLog,
+    pollMs: 100,
+    simulator: { latencyScale: 0.005 },
+    ...options,
+  });
+}
+
+export async function clientFor(stack: LocalStack, tenant: string): Promise<SwitchyardClient> {
+  return new SwitchyardClient(stack.apiUrl, await stack.createToken(tenant, 'test'));
+}

@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import type { ModelMetrics } from '../../../shared/ports/index.js';
+import { SEED_POLICY, recommendSwitch, type Comparison } from '../../../shared/domain/recommendation.js';
+
+const metrics = (model: string, over: Partial<ModelMetrics> = {}): ModelMetrics => ({
+  model,
+  is_baseline: false,
+  results: 100,
+  ok: 98,
+  refused: 1,
+  partial_refusals: 0,
+  guardrail_blocked: 0,
+  errors: 1,
+  error_kinds: {},
+  skipped: 0,
+  scored: 99,
+  unscored: 0,
+  quality_mean: 0.8,
+  cost_known: true,
+  cost_usd_total: 1,
+  cost_per_1k_requests_usd: 10,
+  input_tokens: 0,
+  output_tokens: 0,
+  latency_ms_p50: 100,
+  latency_ms_p95: 200,
+  latency_ms_p99: 300,
+  refusal_rate: 0.01,
+  error_rate: 0.01,
+  guardrail_block_rate: 0,
+  ...over,
+});
+
+const cmp = (model: string, quality: number, cost: number | null): Comparison => ({
+  model,
+  quality: { estimate: quality, ci95: [quality - 0.02, quality + 0.02], n: 100 },
+  cost: cost === null ? null : { estimate: cost, ci95: [cost - 0.01, cost + 0.01], n: 100 },
+});
+
+const run = (candidates: [string, number, number | null][]) =>
+  recommendSwitch({
+    baseline: metrics('gpt-4o-mini', { is_baseline: true }),
+    candidates: candidates.map(([m, , cost]) => metrics(m, cost === null ? { cost_known: false, cost_usd_total: null, cost_per_1k_requests_usd: null } : {})),
+    comparisons: new Map(candidates.map(([m, q, c]) => [m, cmp(m, q, c)])),
+    policy: SEED_POLICY,
+    simulated: false,
+    now: new Date('2026-01-01T00:00:00Z'),
+  });
+
+describe('recommendSwitch (seed rule)', () => {
+  it('picks the largest cost reduction among candidates over 30% cheaper and above -5% quality', () => {
+    const r = run([
+      ['a', -0.032, -0.421],
+      ['b', -0.01, -0.35],
+      ['c', -0.08, -0.9],
+    ]);
+    expect(r.recommended_model).toBe('a');
+    expect(r.reasoning).toBe('Switching from gpt-4o-mini to a reduces cost by 42.1% with -3.2% quality impact');
+    expect(r.projected_cost_saving_percent).toBe(42.1);
+    expect(r.quality_impact_percent).toBe(-3.2);
+    expect(r.quality_impact_ci95).toEqual([-5.2, -1.2]);
+    expect(r.alternatives.find((x) => x.model === 'b')?.reason).toMatch(/saves less than a/);
+    expect(r.alternatives.find((x) => x.model === 'c')?.reason).toMatch(/quality impact -8% is below -5%/);
+  });
+
+  it('writes a no-switch record with the reason when nothing qualifies', () => {
+    const r = run([
+      ['a', -0.1, -0.5],
+      ['b', 0.01, -0.1],
+    ]);
+    expect(r.recommended_model).toBeNull();
+    expect(r.reasoning).toMatch(/^Stay on gpt-4o-mini: no candidate keeps quality within -5%/);
+    expect(r.alternatives.find((x) => x.model === 'b')?.reason).toMatch(/cost reduction 10% is below 30%/);
+  });
+
+  it('never compares cost with a model whose price is unknown', () => {
+    const r = run([['private-model', 0.05, null]]);
+    expect(r.recommended_model).toBeNull();
+    expect(r.alternatives[0]?.projected_cost_saving_percent).toBeNull();
+    expect(r.alternatives[0]?.reason).toMatch(/cost unknown/);
+  });
+});
