@@ -86,6 +86,11 @@ export class StatelessStack extends Stack {
       new SqsEventSource(queue, { batchSize: 10, reportBatchItemFailures: true, maxConcurrency: config.workerMaxConcurrency }),
     );
 
+    const deadLetterFn = make('DeadLetter', 'dead-letter/handler.ts', 'Counts dead-lettered work items as error results', { timeout: Duration.seconds(30) });
+    table.grantReadWriteData(deadLetterFn.fn);
+    props.deadLetters.grantConsumeMessages(deadLetterFn.fn);
+    deadLetterFn.fn.addEventSource(new SqsEventSource(props.deadLetters, { batchSize: 10, reportBatchItemFailures: true, maxConcurrency: 2 }));
+
     const checkFn = make('CheckProgressFunction', 'aggregate/check-progress.ts', 'Aggregate: is the run done?');
     table.grantReadWriteData(checkFn.fn);
     const scoreFn = withLlm(make('ScoreQualityFunction', 'aggregate/score-quality.ts', 'Aggregate: LLM judge, one bounded batch', { timeout: Duration.minutes(10), memorySize: 1024 }));
@@ -166,7 +171,8 @@ export class StatelessStack extends Stack {
 
     // --- a dead-lettered work item is an alarm ---
     new cloudwatch.Alarm(this, 'DeadLetterAlarm', {
-      metric: props.deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
+      // The dead-letter function consumes the queue, so count what it received rather than what waits in it.
+      metric: props.deadLetters.metricNumberOfMessagesReceived({ period: Duration.minutes(5), statistic: 'Sum' }),
       threshold: 1,
       evaluationPeriods: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,

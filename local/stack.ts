@@ -5,6 +5,7 @@ import { makeCaptureHandler } from '../functions/capture/handler.js';
 import { makeReplayStartHandler, makeScheduledReplayHandler } from '../functions/replay-start/handler.js';
 import { makeResultsHandler } from '../functions/results-api/handler.js';
 import { makeWorkerHandler } from '../functions/replay-worker/handler.js';
+import { makeDeadLetterHandler } from '../functions/dead-letter/handler.js';
 import { makeCheckProgress } from '../functions/aggregate/check-progress.js';
 import { makeScoreQuality } from '../functions/aggregate/score-quality.js';
 import { makeComputeMetrics } from '../functions/aggregate/compute-metrics.js';
@@ -16,6 +17,7 @@ import { DynamoCaptureStore } from '../shared/adapters/dynamodb/capture-store.js
 import { DynamoResultStore } from '../shared/adapters/dynamodb/result-store.js';
 import { DynamoRunStore } from '../shared/adapters/dynamodb/run-store.js';
 import { DynamoTokenStore } from '../shared/adapters/dynamodb/token-store.js';
+import { DynamoLimiter } from '../shared/adapters/dynamodb/limiter.js';
 import { PortkeyGateway, type GatewayConfig } from '../shared/adapters/portkey-gateway.js';
 import { SqsWorkQueue } from '../shared/adapters/sqs-queue.js';
 import { DEFAULT_SETTINGS, HOSTED_PORTKEY_URL, PROVIDER_KEY_VARS, gatewayConfigFrom } from '../shared/config/settings.js';
@@ -140,6 +142,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       backoffMaxSeconds: 30,
       leaseMs: 30_000,
       judgeConcurrency: 16,
+      // The simulator has no rate limits of its own: bound concurrency only, so runs finish quickly.
+      ...(simulator ? { providerLimits: Object.fromEntries(['openai', 'anthropic', 'groq', 'mistral-ai'].map((p) => [p, { maxConcurrency: 16 }])) } : {}),
       ...options.settings,
       simulated: simulator !== null,
     };
@@ -151,6 +155,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       tokens: new DynamoTokenStore(db, LOCAL_TABLE),
       runs: new DynamoRunStore(db, LOCAL_TABLE, settings.retentionDays),
       results: new DynamoResultStore(db, LOCAL_TABLE, settings.retentionDays),
+      limiter: new DynamoLimiter(db, LOCAL_TABLE),
       queue: new SqsWorkQueue({ region: LOCAL_REGION, endpoint: queues.endpoint, queueUrl: queues.queueUrl, credentials: LOCAL_CREDENTIALS }),
       llm: options.wrapLlm ? options.wrapLlm(baseLlm) : baseLlm,
       workflow: { startAggregation: (ref) => workflow!.startAggregation(ref) },
@@ -181,6 +186,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       onError: (error) => log.error('worker invocation failed', { error: error instanceof Error ? error.name : 'unknown' }),
     });
     stops.push(() => worker.stop());
+    const deadLetters = startSqsPoller({
+      endpoint: queues.endpoint,
+      queueUrl: queues.dlqUrl,
+      handler: makeDeadLetterHandler(getDeps),
+      concurrency: options.workerConcurrency === 0 ? 0 : 1,
+      onError: (error) => log.error('dead-letter invocation failed', { error: error instanceof Error ? error.name : 'unknown' }),
+    });
+    stops.push(() => deadLetters.stop());
 
     const api: ApiServer = await startApiServer({
       port: options.apiPort,

@@ -14,7 +14,7 @@ export function makeReplayStartHandler(getDeps: () => Promise<Deps>) {
     const outcome = await startReplay(await getDeps(), tenant, body.value);
     if (!outcome.ok) return problemResponse(outcome.problem);
     const { ok: _ok, ...accepted } = outcome;
-    return json(202, accepted);
+    return json('dry_run' in accepted ? 200 : 202, accepted);
   };
 }
 
@@ -38,7 +38,7 @@ export function makeScheduledReplayHandler(getDeps: () => Promise<Deps>) {
       if (outcome.problem.error === 'no_captures') return { skipped: outcome.problem.message };
       throw new ScheduleConfigError(outcome.problem.message);
     }
-    return { run_id: outcome.run_id };
+    return 'run_id' in outcome ? { run_id: outcome.run_id } : { skipped: 'dry run requested by the schedule' };
   };
 }
 

@@ -36,6 +36,7 @@ export function makeWorkerHandler(getDeps: () => Promise<Deps>) {
         receiveCount: Number(record.attributes.ApproximateReceiveCount ?? '1'),
         receiptHandle: record.receiptHandle,
       });
+      // 'throttled' already queued a delayed copy: this delivery is done and is deleted.
       if (outcome === 'retry') throw new RetryLaterError(record.messageId);
       return outcome;
     };

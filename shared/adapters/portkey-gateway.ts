@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { ModelSpec } from '../config/models.js';
 import type { LlmErrorKind, LlmGateway, LlmOutcome, LlmRequest } from '../ports/index.js';
 import type { TokenUsage } from '../domain/pricing.js';
+import type { Guardrails } from '../schemas/api.js';
 
 export type GatewayConfig = {
   /** e.g. http://127.0.0.1:8787/v1 (self-hosted gateway) or https://api.portkey.ai/v1 (hosted) */
@@ -17,8 +18,6 @@ export type GatewayConfig = {
   providerKeys?: Record<string, string>;
   /** Custom provider hosts per provider slug (the simulator, or an OpenAI-compatible endpoint). */
   customHosts?: Record<string, string>;
-  /** Guardrail config applied to replay calls (Portkey config object). */
-  guardrails?: { input_guardrails?: unknown[]; output_guardrails?: unknown[] };
   fetch?: typeof fetch;
 };
 
@@ -106,13 +105,12 @@ export class PortkeyGateway implements LlmGateway {
 
   constructor(private readonly config: GatewayConfig) {}
 
-  private clientFor(model: ModelSpec, timeoutMs: number, purpose: 'replay' | 'judge'): Portkey {
-    const key = `${model.id}|${timeoutMs}|${purpose}`;
+  private clientFor(model: ModelSpec, timeoutMs: number, guardrails: Guardrails | undefined): Portkey {
+    const key = `${model.id}|${timeoutMs}|${guardrails ? JSON.stringify(guardrails) : ''}`;
     const existing = this.clients.get(key);
     if (existing) return existing;
     const providerKey = this.config.providerKeys?.[model.provider];
     const virtualKey = this.config.virtualKeys?.[model.provider];
-    const guardrails = purpose === 'replay' ? this.config.guardrails : undefined;
     const client = new Portkey({
       baseURL: this.config.baseURL,
       apiKey: this.config.portkeyApiKey ?? null,
@@ -130,7 +128,7 @@ export class PortkeyGateway implements LlmGateway {
   }
 
   async complete(request: LlmRequest): Promise<LlmOutcome> {
-    const client = this.clientFor(request.model, request.timeoutMs, request.trace.purpose);
+    const client = this.clientFor(request.model, request.timeoutMs, request.guardrails);
     const started = performance.now();
     const signal = AbortSignal.timeout(request.timeoutMs + 2_000);
     try {

@@ -18,26 +18,30 @@ export class SqsWorkQueue implements WorkQueue {
     this.sqs = new SQSClient({ region: config.region, endpoint: config.endpoint, credentials: config.credentials });
   }
 
-  async enqueue(items: readonly WorkItem[]): Promise<void> {
+  async enqueue(items: readonly WorkItem[], delaySeconds = 0): Promise<void> {
     const batches: WorkItem[][] = [];
     for (let i = 0; i < items.length; i += 10) batches.push(items.slice(i, i + 10));
     const parallel = 8;
     for (let i = 0; i < batches.length; i += parallel) {
-      await Promise.all(batches.slice(i, i + parallel).map((batch) => this.sendBatch(batch)));
+      await Promise.all(batches.slice(i, i + parallel).map((batch) => this.sendBatch(batch, delaySeconds)));
     }
   }
 
-  private async sendBatch(batch: WorkItem[], attempt = 0): Promise<void> {
+  private async sendBatch(batch: WorkItem[], delaySeconds: number, attempt = 0): Promise<void> {
     const out = await this.sqs.send(
       new SendMessageBatchCommand({
         QueueUrl: this.config.queueUrl,
-        Entries: batch.map((item, i) => ({ Id: String(i), MessageBody: JSON.stringify(item) })),
+        Entries: batch.map((item, i) => ({
+          Id: String(i),
+          MessageBody: JSON.stringify(item),
+          ...(delaySeconds > 0 ? { DelaySeconds: Math.min(900, Math.ceil(delaySeconds)) } : {}),
+        })),
       }),
     );
     const failed = (out.Failed ?? []).map((f) => batch[Number(f.Id)]).filter((x): x is WorkItem => x !== undefined);
     if (failed.length === 0) return;
     if (attempt >= 3) throw new EnqueueError(failed.length, out.Failed);
-    await this.sendBatch(failed, attempt + 1);
+    await this.sendBatch(failed, delaySeconds, attempt + 1);
   }
 
   async delay(receiptHandle: string, seconds: number): Promise<void> {

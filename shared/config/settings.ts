@@ -17,6 +17,13 @@ export const DEFAULT_SETTINGS: Settings = {
   judgeBatch: 400,
   judgeConcurrency: 8,
   retentionDays: 30,
+  // Conservative defaults well under the providers' published tier-1 limits; raise them in cdk.json settings.
+  providerLimits: {
+    openai: { maxConcurrency: 20, rpm: 500, tpm: 200_000 },
+    anthropic: { maxConcurrency: 10, rpm: 50, tpm: 40_000 },
+    groq: { maxConcurrency: 10, rpm: 30, tpm: 6_000 },
+    'mistral-ai': { maxConcurrency: 5, rpm: 60, tpm: 500_000 },
+  },
   simulated: false,
 };
 
@@ -48,6 +55,10 @@ export const SettingsOverrideSchema = z
     judgeBatch: z.number().int().min(1),
     judgeConcurrency: z.number().int().min(1).max(64),
     retentionDays: z.number().int().min(1),
+    providerLimits: z.record(
+      z.string(),
+      z.object({ maxConcurrency: z.number().int().min(1).optional(), rpm: z.number().int().min(1).optional(), tpm: z.number().int().min(1).optional() }),
+    ),
   })
   .partial();
 

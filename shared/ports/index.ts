@@ -49,6 +49,10 @@ export type RunRecord = {
   stored: number;
   cost_usd: number;
   double_calls: number;
+  /** USD reserved against the budget (estimates of calls in flight + actual cost of finished ones) */
+  reserved_usd: number;
+  skipped: number;
+  dead_lettered: number;
   created_at: string;
   deadline: string;
   finished_at: string | null;
@@ -86,7 +90,11 @@ export interface RunStore {
   create(run: RunRecord): Promise<void>;
   get(ref: RunRef): Promise<RunRecord | null>;
   /** Atomic counters as results land. */
-  recordResult(ref: RunRef, delta: { stored: number; cost_usd: number; double_calls: number }): Promise<void>;
+  recordResult(ref: RunRef, delta: { stored: number; cost_usd: number; double_calls: number; skipped?: number; dead_lettered?: number }): Promise<void>;
+  /** Reserves `usd` of the run's budget; false when it would pass the cap. */
+  reserveBudget(ref: RunRef, usd: number, budget: number): Promise<boolean>;
+  /** Corrects a reservation to the actual cost (delta may be negative). */
+  settleBudget(ref: RunRef, delta: number): Promise<void>;
   setStatus(ref: RunRef, status: RunStatus, reasons: string[], finishedAt?: string): Promise<void>;
   /** Moves a running run to aggregating once; false when another step already did. */
   beginAggregation(ref: RunRef, reasons: string[]): Promise<boolean>;
@@ -135,13 +143,15 @@ export interface ResultStore {
   release(item: WorkItem, claimId: string): Promise<void>;
   /** Writes the final result if the claim is still ours; false when it is not (another worker finished it). */
   complete(item: WorkItem, claimId: string, result: ReplayResult): Promise<boolean>;
+  /** Stores a result unless a final one exists (dead letters): overrides a stale pending claim. */
+  storeIfAbsent(item: WorkItem, result: ReplayResult): Promise<boolean>;
   get(runId: string, model: string, captureId: string): Promise<ReplayResult | null>;
   page(runId: string, model: string, cursor: string | null, limit: number): Promise<{ items: ReplayResult[]; cursor: string | null }>;
   setScore(runId: string, model: string, captureId: string, score: { quality: number | null; judge: ReplayResult['judge']; judge_status: 'scored' | 'unscored' }): Promise<void>;
 }
 
 export interface WorkQueue {
-  enqueue(items: readonly WorkItem[]): Promise<void>;
+  enqueue(items: readonly WorkItem[], delaySeconds?: number): Promise<void>;
   /** Makes a received message visible again after `seconds`. */
   delay(receiptHandle: string, seconds: number): Promise<void>;
 }
@@ -153,6 +163,7 @@ export type LlmRequest = {
   trace: { runId: string; captureId: string; purpose: 'replay' | 'judge' };
   timeoutMs: number;
   temperature?: number;
+  guardrails?: import('../schemas/api.js').Guardrails;
 };
 
 export type LlmSuccess = {
@@ -192,6 +203,13 @@ export type LlmOutcome = LlmSuccess | LlmFailure;
 
 export interface LlmGateway {
   complete(request: LlmRequest): Promise<LlmOutcome>;
+}
+
+export type LimiterGrant = { ok: true; release: () => Promise<void> } | { ok: false; retryInMs: number };
+
+/** Provider limits shared by every worker invocation (concurrency, requests and tokens per minute). */
+export interface Limiter {
+  acquire(key: string, limit: import('../domain/limits.js').ProviderLimit, tokens: number, leaseMs: number, now: number): Promise<LimiterGrant>;
 }
 
 export interface Workflow {

@@ -7,6 +7,7 @@ import { DynamoCaptureStore } from '../adapters/dynamodb/capture-store.js';
 import { DynamoResultStore } from '../adapters/dynamodb/result-store.js';
 import { DynamoRunStore } from '../adapters/dynamodb/run-store.js';
 import { DynamoTokenStore } from '../adapters/dynamodb/token-store.js';
+import { DynamoLimiter } from '../adapters/dynamodb/limiter.js';
 import { PortkeyGateway } from '../adapters/portkey-gateway.js';
 import { StepFunctionsWorkflow } from '../adapters/sfn-workflow.js';
 import { SqsWorkQueue } from '../adapters/sqs-queue.js';
@@ -72,6 +73,7 @@ export async function depsFromEnv(env: NodeJS.ProcessEnv = process.env): Promise
     tokens: new DynamoTokenStore(db, e.TABLE_NAME),
     runs: new DynamoRunStore(db, e.TABLE_NAME, settings.retentionDays),
     results: new DynamoResultStore(db, e.TABLE_NAME, settings.retentionDays),
+    limiter: new DynamoLimiter(db, e.TABLE_NAME),
     queue,
     llm: new PortkeyGateway(gatewayConfigFrom(secrets, e.GATEWAY_BASE_URL)),
     workflow,

@@ -38,6 +38,17 @@ export type CaptureInput = z.infer<typeof CaptureInputSchema>;
 
 const ModelName = z.string().min(1).max(200);
 
+// One check in Portkey's short form, e.g. { "default.regexMatch": { "rule": "...", "not": true }, "deny": true }.
+// `deny: false` crashes gateway 1.15 (500), so only blocking checks are accepted.
+const GuardrailCheck = z
+  .record(z.string(), z.unknown())
+  .refine((g) => g.deny === true, 'each guardrail must set "deny": true (non-blocking checks are not supported)')
+  .refine((g) => Object.keys(g).some((k) => k !== 'deny' && k.includes('.')), 'each guardrail needs one check such as "default.regexMatch"');
+export const GuardrailsSchema = z
+  .object({ input_guardrails: z.array(GuardrailCheck).max(10).optional(), output_guardrails: z.array(GuardrailCheck).max(10).optional() })
+  .refine((g) => (g.input_guardrails?.length ?? 0) + (g.output_guardrails?.length ?? 0) > 0, 'guardrails: give input_guardrails or output_guardrails');
+export type Guardrails = z.infer<typeof GuardrailsSchema>;
+
 export const ReplayRequestSchema = z.object({
   captures: z
     .object({
@@ -53,5 +64,11 @@ export const ReplayRequestSchema = z.object({
   judge_model: ModelName.default('gpt-4o'),
   deadline_minutes: z.number().int().min(1).max(24 * 60).default(60),
   max_tokens: z.number().int().min(1).max(32_000).default(1024),
+  /** spend cap in USD for provider calls; work past it is stored as `skipped` and the run ends partial */
+  budget_usd: z.number().positive().max(1_000_000).optional(),
+  /** Portkey guardrails applied to every replayed call: short form, `deny: true` only (ARCHITECTURE) */
+  guardrails: GuardrailsSchema.optional(),
+  /** estimate spend without creating a run or calling any model */
+  dry_run: z.boolean().default(false),
 });
 export type ReplayRequest = z.infer<typeof ReplayRequestSchema>;

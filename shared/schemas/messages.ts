@@ -7,6 +7,8 @@ export const WorkItemSchema = z.object({
   run_id: z.string().min(1),
   capture_id: z.string().min(1),
   model: z.string().min(1),
+  /** times this item was put back because a provider limit was reached (not a provider attempt) */
+  throttled: z.number().int().nonnegative().optional(),
 });
 export type WorkItem = z.infer<typeof WorkItemSchema>;
 

@@ -34,12 +34,15 @@ export async function checkProgress(deps: Deps, ref: RunRef): Promise<Progress> 
     // The counter can lag a crashed worker's write; count what is really stored before calling it partial.
     stored = await countStored(deps, run);
   }
+  const reasons: string[] = [];
+  if (run.skipped > 0) reasons.push(`budget: ${run.skipped} of ${run.expected} work items skipped at the $${run.request.budget_usd} cap`);
+  if (run.dead_lettered > 0) reasons.push(`dead-lettered: ${run.dead_lettered} work items reached the dead-letter queue`);
   if (stored >= run.expected) {
-    await deps.runs.beginAggregation(ref, []);
-    return { ...base, stored, done: true, reasons: [] };
+    await deps.runs.beginAggregation(ref, reasons);
+    return { ...base, stored, done: true, reasons };
   }
   if (deps.clock.now() >= Date.parse(run.deadline)) {
-    const reasons = [`deadline: ${run.expected - stored} of ${run.expected} work items had no result`];
+    reasons.push(`deadline: ${run.expected - stored} of ${run.expected} work items had no result`);
     await deps.runs.beginAggregation(ref, reasons);
     return { ...base, stored, done: true, reasons };
   }
@@ -193,6 +196,12 @@ export async function recommend(deps: Deps, ref: RunRef): Promise<{ status: stri
   });
   await deps.runs.putRecommendation(ref, record);
   const reasons = run.reasons;
+  // A run where nothing could be answered ends failed: there is nothing to recommend from.
+  const answered = stored.reduce((n, m) => n + m.ok + m.refused, 0);
+  if (answered === 0) {
+    await deps.runs.setStatus(ref, 'failed', [...reasons, 'no model returned an answer'], new Date(deps.clock.now()).toISOString());
+    return { status: 'failed', recommended_model: null };
+  }
   const status = reasons.length > 0 ? 'partial' : 'completed';
   await deps.runs.setStatus(ref, status, reasons, new Date(deps.clock.now()).toISOString());
   deps.log.info('run finished', { runId: ref.run_id, status, recommended: record.recommended_model });

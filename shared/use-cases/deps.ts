@@ -2,7 +2,8 @@
 import type { PriceOverride } from '../domain/pricing.js';
 import type { RecommendationPolicy, } from '../domain/recommendation.js';
 import type { RubricWeights } from '../domain/judge.js';
-import type { CaptureStore, Clock, LlmGateway, ResultStore, RunStore, TokenStore, WorkQueue, Workflow } from '../ports/index.js';
+import type { CaptureStore, Clock, Limiter, LlmGateway, ResultStore, RunStore, TokenStore, WorkQueue, Workflow } from '../ports/index.js';
+import type { ProviderLimits } from '../domain/limits.js';
 
 /** Structured log sink; never given prompts, completions or keys (STYLE 10). */
 export type Log = {
@@ -28,6 +29,8 @@ export type Settings = {
   judgeBatch: number;
   judgeConcurrency: number;
   retentionDays: number;
+  /** per provider (or "model:<id>") concurrency, requests/min, tokens/min */
+  providerLimits: ProviderLimits;
   /** true when the providers behind the gateway are the simulator */
   simulated: boolean;
 };
@@ -40,6 +43,7 @@ export type Deps = {
   queue: WorkQueue;
   llm: LlmGateway;
   workflow: Workflow;
+  limiter: Limiter;
   clock: Clock;
   log: Log;
   settings: Settings;

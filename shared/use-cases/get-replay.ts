@@ -9,7 +9,7 @@ export async function getReplay(deps: Deps, tenantId: string, runId: string): Pr
   const ref = { tenant_id: tenantId, run_id: runId };
   const run = await deps.runs.get(ref);
   if (!run) return { ok: false, problem: problem(404, 'not_found', `replay ${runId} not found`) };
-  const finished = run.status === 'completed' || run.status === 'partial';
+  const finished = run.status === 'completed' || run.status === 'partial' || run.status === 'failed';
   const [metrics, recommendation] = finished ? await Promise.all([deps.runs.getMetrics(ref), deps.runs.getRecommendation(ref)]) : [[], null];
   return {
     ok: true,
@@ -22,8 +22,9 @@ export async function getReplay(deps: Deps, tenantId: string, runId: string): Pr
       models: run.models,
       judge_model: run.request.judge_model,
       captures: run.captures,
-      progress: { expected: run.expected, stored: run.stored },
+      progress: { expected: run.expected, stored: run.stored, skipped: run.skipped, dead_lettered: run.dead_lettered },
       spend_usd: run.cost_usd,
+      budget_usd: run.request.budget_usd ?? null,
       suspected_double_calls: run.double_calls,
       created_at: run.created_at,
       deadline: run.deadline,

@@ -1,23 +1,30 @@
-// One (run, capture, model) work item: claim the slot, call the model once, store exactly one result.
+// One (run, capture, model) work item: claim the slot, respect provider limits and the run's budget,
+// call the model once, store exactly one result.
 import { randomUUID } from 'node:crypto';
-import { resolveModel } from '../config/models.js';
+import { resolveModel, type ModelSpec } from '../config/models.js';
+import { maxCallCost } from '../domain/estimate.js';
+import { callTokens, limitFor } from '../domain/limits.js';
 import { backoffSeconds } from '../domain/retry.js';
 import { resultFromOutcome, resultWithoutCall } from '../domain/result.js';
+import { countChatTokens } from '../domain/tokens.js';
 import type { WorkItem } from '../schemas/messages.js';
-import type { ReplayResult } from '../ports/index.js';
+import type { ReplayResult, RunRecord, StoredCapture } from '../ports/index.js';
 import type { Deps } from './deps.js';
 
 export type Delivery = { receiveCount: number; receiptHandle: string };
 
-/** stored: a result was written · already_stored: nothing to do · retry: leave the message for later · dropped: run is gone or over */
-export type WorkOutcome = 'stored' | 'already_stored' | 'retry' | 'dropped';
+/**
+ * stored: a result was written · already_stored: nothing to do · retry: leave the message for later (visibility set)
+ * throttled: a provider limit was reached; a delayed copy was queued, so this delivery is done · dropped: run is gone or over
+ */
+export type WorkOutcome = 'stored' | 'already_stored' | 'retry' | 'throttled' | 'dropped';
 
 async function finish(deps: Deps, item: WorkItem, claimId: string, result: ReplayResult, doubleCall: boolean): Promise<WorkOutcome> {
   const written = await deps.results.complete(item, claimId, result);
   if (!written) return 'already_stored';
   await deps.runs.recordResult(
     { tenant_id: item.tenant_id, run_id: item.run_id },
-    { stored: 1, cost_usd: result.cost_usd ?? 0, double_calls: doubleCall ? 1 : 0 },
+    { stored: 1, cost_usd: result.cost_usd ?? 0, double_calls: doubleCall ? 1 : 0, skipped: result.status === 'skipped' ? 1 : 0 },
   );
   return 'stored';
 }
@@ -35,7 +42,7 @@ export async function replayWorkItem(deps: Deps, item: WorkItem, delivery: Deliv
     await deps.queue.delay(delivery.receiptHandle, Math.ceil(deps.settings.leaseMs / 1000));
     return 'retry';
   }
-  // A previous holder started a call and never wrote nor released: it crashed after (or during) the provider call.
+  // A previous holder started a call and neither wrote nor released: it crashed after (or during) the provider call.
   const doubleCall = claim.previousCalls > 0;
   if (doubleCall) deps.log.warn('possible double provider call after a crashed attempt', log);
 
@@ -47,37 +54,77 @@ export async function replayWorkItem(deps: Deps, item: WorkItem, delivery: Deliv
     const result = resultWithoutCall({ runId: item.run_id, captureId: item.capture_id, model: item.model, status: 'error', kind, attempts: delivery.receiveCount, now: now() });
     return finish(deps, item, claimId, result, doubleCall);
   }
+  return callModel(deps, { item, run, model, capture, claimId, doubleCall, delivery });
+}
 
-  await deps.results.markCallStarted(item, claimId);
-  const outcome = await deps.llm.complete({
-    model,
-    messages: capture.messages,
-    maxTokens: run.request.max_tokens,
-    trace: { runId: item.run_id, captureId: item.capture_id, purpose: 'replay' },
-    timeoutMs: deps.settings.callTimeoutMs,
-  });
+async function callModel(
+  deps: Deps,
+  c: { item: WorkItem; run: RunRecord; model: ModelSpec; capture: StoredCapture; claimId: string; doubleCall: boolean; delivery: Delivery },
+): Promise<WorkOutcome> {
+  const { item, run, model, capture, claimId, delivery } = c;
+  const ref = { tenant_id: item.tenant_id, run_id: item.run_id };
+  const now = () => new Date(deps.clock.now());
+  const promptTokens = countChatTokens(capture.messages);
 
-  if (!outcome.ok && outcome.retryable && delivery.receiveCount < deps.settings.maxAttempts) {
-    await deps.results.release(item, claimId);
-    const seconds = backoffSeconds({
-      attempt: delivery.receiveCount,
-      retryAfterSeconds: outcome.retryAfterSeconds,
-      baseSeconds: deps.settings.backoffBaseSeconds,
-      maxSeconds: deps.settings.backoffMaxSeconds,
-      random: Math.random,
-    });
-    await deps.queue.delay(delivery.receiptHandle, seconds);
-    deps.log.info('retryable provider failure; message delayed', { ...log, kind: outcome.kind, status: outcome.status, delaySeconds: seconds });
-    return 'retry';
+  // Provider limits, shared by every concurrent worker: no capacity → a delayed copy, not a provider attempt.
+  const applicable = limitFor(deps.settings.providerLimits, model);
+  let release = async () => {};
+  if (applicable) {
+    const grant = await deps.limiter.acquire(applicable.key, applicable.limit, callTokens(promptTokens, run.request.max_tokens), deps.settings.callTimeoutMs + 5_000, deps.clock.now());
+    if (!grant.ok) {
+      await deps.results.release(item, claimId);
+      await deps.queue.enqueue([{ ...item, throttled: (item.throttled ?? 0) + 1 }], Math.max(1, Math.ceil(grant.retryInMs / 1000)));
+      return 'throttled';
+    }
+    release = grant.release;
   }
-  const result = resultFromOutcome({
-    runId: item.run_id,
-    captureId: item.capture_id,
-    model,
-    outcome,
-    attempts: delivery.receiveCount,
-    now: now(),
-    priceOverrides: deps.settings.priceOverrides,
-  });
-  return finish(deps, item, claimId, result, doubleCall);
+  try {
+    // Budget: reserve the most this call can cost before calling; settle to the actual cost after.
+    const budget = run.request.budget_usd;
+    const reserve = budget === undefined ? 0 : (maxCallCost(model, promptTokens, run.request.max_tokens, deps.settings.priceOverrides) ?? 0);
+    if (budget !== undefined && !(await deps.runs.reserveBudget(ref, reserve, budget))) {
+      const skipped = resultWithoutCall({ runId: item.run_id, captureId: item.capture_id, model: item.model, status: 'skipped', kind: 'budget', attempts: delivery.receiveCount, now: now() });
+      return await finish(deps, item, claimId, skipped, c.doubleCall);
+    }
+
+    await deps.results.markCallStarted(item, claimId);
+    const outcome = await deps.llm.complete({
+      model,
+      messages: capture.messages,
+      maxTokens: run.request.max_tokens,
+      trace: { runId: item.run_id, captureId: item.capture_id, purpose: 'replay' },
+      timeoutMs: deps.settings.callTimeoutMs,
+      guardrails: run.request.guardrails,
+    });
+    await release();
+    release = async () => {};
+
+    const result = resultFromOutcome({
+      runId: item.run_id,
+      captureId: item.capture_id,
+      model,
+      outcome,
+      attempts: delivery.receiveCount,
+      now: now(),
+      priceOverrides: deps.settings.priceOverrides,
+    });
+    if (budget !== undefined) await deps.runs.settleBudget(ref, (result.cost_usd ?? 0) - reserve);
+
+    if (!outcome.ok && outcome.retryable && delivery.receiveCount < deps.settings.maxAttempts) {
+      await deps.results.release(item, claimId);
+      const seconds = backoffSeconds({
+        attempt: delivery.receiveCount,
+        retryAfterSeconds: outcome.retryAfterSeconds,
+        baseSeconds: deps.settings.backoffBaseSeconds,
+        maxSeconds: deps.settings.backoffMaxSeconds,
+        random: Math.random,
+      });
+      await deps.queue.delay(delivery.receiptHandle, seconds);
+      deps.log.info('retryable provider failure; message delayed', { runId: item.run_id, captureId: item.capture_id, model: item.model, kind: outcome.kind, status: outcome.status, delaySeconds: seconds });
+      return 'retry';
+    }
+    return await finish(deps, item, claimId, result, c.doubleCall);
+  } finally {
+    await release();
+  }
 }

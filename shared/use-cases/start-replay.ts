@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { resolveModel } from '../config/models.js';
 import { seededSample } from '../domain/random.js';
+import { estimateReplay, type ReplayEstimate } from '../domain/estimate.js';
 import { ReplayRequestSchema, type ReplayRequest } from '../schemas/api.js';
 import type { WorkItem } from '../schemas/messages.js';
 import type { CaptureRef, RunRecord } from '../ports/index.js';
@@ -9,7 +10,8 @@ import type { Deps } from './deps.js';
 import { problem, type RequestProblem } from './errors.js';
 
 export type StartReplayOutcome =
-  | { ok: true; run_id: string; status: 'running'; captures: number; models: string[]; expected: number; deadline: string; baseline_model: string }
+  | { ok: true; run_id: string; status: 'running'; captures: number; models: string[]; expected: number; deadline: string; baseline_model: string; budget_usd: number | null }
+  | { ok: true; dry_run: true; captures: number; models: string[]; baseline_model: string; estimate: ReplayEstimate }
   | { ok: false; problem: RequestProblem };
 
 /** Candidate pool size when a seeded sample is asked for: the sample is drawn from up to this many captures. */
@@ -55,6 +57,17 @@ export async function startReplay(deps: Deps, tenantId: string, body: unknown): 
     return { ok: false, problem: problem(422, 'unknown_model', `baseline model "${baseline}" of the captures is not in the catalog; name baseline_model as "provider/model"`, { field: 'baseline_model' }) };
   }
   const models = [...new Set([baseline, ...request.candidate_models])];
+  if (request.dry_run) {
+    const loaded = await mapConcurrent(chosen, 16, (c) => deps.captures.get(tenantId, c.id));
+    const estimate = estimateReplay({
+      captures: loaded.filter((c): c is NonNullable<typeof c> => c !== null),
+      models: models.map((m) => resolveModel(m)!),
+      judge: resolveModel(request.judge_model)!,
+      maxTokens: request.max_tokens,
+      priceOverrides: deps.settings.priceOverrides,
+    });
+    return { ok: true, dry_run: true, captures: chosen.length, models, baseline_model: baseline, estimate };
+  }
   const now = deps.clock.now();
   const run: RunRecord = {
     tenant_id: tenantId,
@@ -68,6 +81,9 @@ export async function startReplay(deps: Deps, tenantId: string, body: unknown): 
     stored: 0,
     cost_usd: 0,
     double_calls: 0,
+    reserved_usd: 0,
+    skipped: 0,
+    dead_lettered: 0,
     created_at: new Date(now).toISOString(),
     deadline: new Date(now + request.deadline_minutes * 60_000).toISOString(),
     finished_at: null,
@@ -79,5 +95,19 @@ export async function startReplay(deps: Deps, tenantId: string, body: unknown): 
   await deps.queue.enqueue(items);
   await deps.workflow.startAggregation({ tenant_id: tenantId, run_id: run.run_id });
   deps.log.info('replay started', { runId: run.run_id, captures: chosen.length, models: models.length });
-  return { ok: true, run_id: run.run_id, status: 'running', captures: chosen.length, models, expected: run.expected, deadline: run.deadline, baseline_model: baseline };
+  return { ok: true, run_id: run.run_id, status: 'running', captures: chosen.length, models, expected: run.expected, deadline: run.deadline, baseline_model: baseline, budget_usd: request.budget_usd ?? null };
+}
+
+async function mapConcurrent<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        out[i] = await fn(items[i] as T);
+      }
+    }),
+  );
+  return out;
 }

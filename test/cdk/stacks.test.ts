@@ -58,6 +58,10 @@ describe('queues', () => {
     });
   });
 
+  it('consumes the dead-letter queue so dead-lettered work is counted', () => {
+    stateless.resourcePropertiesCountIs('AWS::Lambda::EventSourceMapping', { FunctionResponseTypes: ['ReportBatchItemFailures'] }, 2);
+  });
+
   it('lets the worker report batch item failures, with bounded concurrency', () => {
     stateless.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       FunctionResponseTypes: ['ReportBatchItemFailures'],
@@ -67,7 +71,7 @@ describe('queues', () => {
   });
 
   it('alarms when work is dead-lettered', () => {
-    stateless.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ApproximateNumberOfMessagesVisible', Threshold: 1 });
+    stateless.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'NumberOfMessagesReceived', Threshold: 1 });
   });
 });
 

@@ -66,7 +66,7 @@ describe('a replay of seven models on the local stack', () => {
       expect(m.scored + m.unscored).toBe(m.ok + m.refused);
       expect(m.unscored).toBe(0);
     }
-    expect(result.progress).toEqual({ expected: CAPTURES * 7, stored: CAPTURES * 7 });
+    expect(result.progress).toEqual({ expected: CAPTURES * 7, stored: CAPTURES * 7, skipped: 0, dead_lettered: 0 });
     expect(result.suspected_double_calls).toBe(0);
   });
 

@@ -1,6 +1,6 @@
 // One item per (run, capture, model). Claims and completions are conditional writes, so a redelivered or
 // concurrent message never stores twice and never calls the provider again for a stored result.
-import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import type { ClaimOutcome, ReplayResult, ResultStore } from '../../ports/index.js';
 import type { WorkItem } from '../../schemas/messages.js';
@@ -135,6 +135,25 @@ export class DynamoResultStore implements ResultStore {
           ConditionExpression: 'claim_id = :claim AND #status = :pending',
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: attrs,
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async storeIfAbsent(item: WorkItem, result: ReplayResult): Promise<boolean> {
+    const { answer, ...fields } = result;
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { ...this.key(item), ...fields, answer_gz: encodeText(answer), expires_at: Math.floor(Date.parse(result.stored_at) / 1000) + this.retentionDays * 86_400 },
+          ConditionExpression: 'attribute_not_exists(pk) OR #status = :pending',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':pending': 'pending' },
         }),
       );
       return true;

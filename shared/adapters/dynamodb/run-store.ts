@@ -19,6 +19,9 @@ const RunItem = z.object({
   stored: z.number(),
   cost_usd: z.number(),
   double_calls: z.number(),
+  reserved_usd: z.number().default(0),
+  skipped: z.number().default(0),
+  dead_lettered: z.number().default(0),
   created_at: z.string(),
   deadline: z.string(),
   finished_at: z.string().nullable(),
@@ -54,15 +57,45 @@ export class DynamoRunStore implements RunStore {
     return parsed.data;
   }
 
-  async recordResult(ref: RunRef, delta: { stored: number; cost_usd: number; double_calls: number }): Promise<void> {
+  async recordResult(ref: RunRef, delta: { stored: number; cost_usd: number; double_calls: number; skipped?: number; dead_lettered?: number }): Promise<void> {
     await this.db.send(
       new UpdateCommand({
         TableName: this.table,
         Key: keys.run(ref.tenant_id, ref.run_id),
-        UpdateExpression: 'ADD #stored :s, cost_usd :c, double_calls :d',
+        UpdateExpression: 'ADD #stored :s, cost_usd :c, double_calls :d, skipped :k, dead_lettered :l',
         ExpressionAttributeNames: { '#stored': 'stored' },
-        ExpressionAttributeValues: { ':s': delta.stored, ':c': delta.cost_usd, ':d': delta.double_calls },
+        ExpressionAttributeValues: { ':s': delta.stored, ':c': delta.cost_usd, ':d': delta.double_calls, ':k': delta.skipped ?? 0, ':l': delta.dead_lettered ?? 0 },
         ConditionExpression: 'attribute_exists(pk)',
+      }),
+    );
+  }
+
+  async reserveBudget(ref: RunRef, usd: number, budget: number): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.run(ref.tenant_id, ref.run_id),
+          UpdateExpression: 'ADD reserved_usd :x',
+          ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(reserved_usd) OR reserved_usd <= :room)',
+          ExpressionAttributeValues: { ':x': usd, ':room': budget - usd },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async settleBudget(ref: RunRef, delta: number): Promise<void> {
+    if (delta === 0) return;
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: keys.run(ref.tenant_id, ref.run_id),
+        UpdateExpression: 'ADD reserved_usd :d',
+        ExpressionAttributeValues: { ':d': delta },
       }),
     );
   }

@@ -1,0 +1,28 @@
+// Provider limits as data: per provider, optionally per model. Which limit applies to a call, and how big it is.
+import type { ModelSpec } from '../config/models.js';
+
+export type ProviderLimit = {
+  /** calls in flight at once, across every worker */
+  maxConcurrency?: number;
+  /** requests per minute */
+  rpm?: number;
+  /** tokens per minute (prompt tokens + max_tokens, as providers count them) */
+  tpm?: number;
+};
+
+/** Keys: a provider slug ("openai") or "model:<catalog id>" for a model-specific limit. */
+export type ProviderLimits = Readonly<Record<string, ProviderLimit>>;
+
+/** The limit for a model and the key its counters live under; the model's own entry wins over its provider's. */
+export function limitFor(limits: ProviderLimits, model: ModelSpec): { key: string; limit: ProviderLimit } | null {
+  const own = limits[`model:${model.id}`];
+  if (own) return { key: `model:${model.id}`, limit: own };
+  const provider = limits[model.provider];
+  return provider ? { key: model.provider, limit: provider } : null;
+}
+
+/** Requests a single call counts against a tokens-per-minute limit. */
+export const callTokens = (promptTokens: number, maxTokens: number): number => promptTokens + maxTokens;
+
+/** Start of the fixed one-minute window that `now` falls in. */
+export const minuteWindow = (now: number): number => Math.floor(now / 60_000) * 60_000;
