@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { countTokens } from 'gpt-tokenizer';
 import { ANSWER_CLOSE, ANSWER_OPEN, CONVERSATION_CLOSE, CONVERSATION_OPEN, JUDGE_MARKER } from '../../shared/domain/judge.js';
 import { hashString, seededRandom } from '../../shared/domain/random.js';
+import { resolveModel } from '../../shared/config/models.js';
 import { OUTCOME_QUALITY, isHarmfulPrompt, profileByApiModel, type ModelProfile } from './profiles.js';
 import { composeAnswer, composeRefusal } from './text.js';
 
@@ -35,7 +36,7 @@ export type SimulatorOptions = {
 export type SimulatorStats = {
   calls: Record<string, number>;
   judgeCalls: number;
-  /** provider → highest number of calls in flight at once */
+  /** Portkey provider slug (openai, anthropic, groq, mistral-ai) → highest number of replay calls in flight at once */
   maxInFlight: Record<string, number>;
   /** (apiModel|prompt-hash) → times answered with 200, to detect double bills */
   billed: Map<string, number>;
@@ -124,13 +125,15 @@ export class ProviderSimulator {
     const lastUser = textOf([...messages].reverse().find((m) => m.role === 'user')?.content);
     const promptText = messages.map((m) => textOf(m.content)).join('\n') + system;
     const promptTokens = countTokens(promptText) + 4 * messages.length;
-    const provider = wire === 'anthropic' ? 'anthropic' : apiModel;
+    const provider = resolveModel(profile.id)?.provider ?? apiModel;
 
     this.stats.calls[profile.id] = (this.stats.calls[profile.id] ?? 0) + 1;
     if (isJudge) this.stats.judgeCalls++;
-    const inflight = (this.inFlight.get(provider) ?? 0) + 1;
-    this.inFlight.set(provider, inflight);
-    this.stats.maxInFlight[provider] = Math.max(this.stats.maxInFlight[provider] ?? 0, inflight);
+    // Judge calls are bounded by the judge's own concurrency setting; the limits under test are the fan-out's.
+    const tracked = isJudge ? `judge:${provider}` : provider;
+    const inflight = (this.inFlight.get(tracked) ?? 0) + 1;
+    this.inFlight.set(tracked, inflight);
+    this.stats.maxInFlight[tracked] = Math.max(this.stats.maxInFlight[tracked] ?? 0, inflight);
     try {
       const fault = isJudge ? undefined : this.drawFault(apiModel, promptText);
       if (fault) return await this.fail(res, fault, wire);
@@ -144,7 +147,7 @@ export class ProviderSimulator {
         'x-simulated': 'true',
       });
     } finally {
-      this.inFlight.set(provider, (this.inFlight.get(provider) ?? 1) - 1);
+      this.inFlight.set(tracked, (this.inFlight.get(tracked) ?? 1) - 1);
     }
   }
 

@@ -174,9 +174,11 @@ export class PortkeyGateway implements LlmGateway {
           guardrailChecks: kind === 'guardrail_blocked' ? guardrailChecks(e.error) : [],
         };
       }
-      const timedOut = e.name === 'APIConnectionTimeoutError' || e.name === 'TimeoutError' || e.name === 'AbortError' || e.name === 'APIUserAbortError';
+      // portkey-ai's error classes are not exported and keep name "Error": read the class name as well.
+      const kind = `${e.name ?? ''}|${(thrown as object | null)?.constructor?.name ?? ''}`;
+      const timedOut = /APIConnectionTimeoutError|TimeoutError|AbortError|APIUserAbortError/.test(kind);
       if (timedOut) return { ok: false, kind: 'timeout', retryable: true, status: null, retryAfterSeconds: null, latencyMs, guardrailChecks: [] };
-      if (e.name === 'APIConnectionError' || e.name === 'FetchError' || e.name === 'TypeError') {
+      if (/APIConnectionError|FetchError|TypeError/.test(kind)) {
         return { ok: false, kind: 'connection', retryable: true, status: null, retryAfterSeconds: null, latencyMs, guardrailChecks: [] };
       }
       if (thrown instanceof SyntaxError) {

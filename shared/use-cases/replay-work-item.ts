@@ -39,7 +39,8 @@ export async function replayWorkItem(deps: Deps, item: WorkItem, delivery: Deliv
   const claim = await deps.results.claim(item, claimId, deps.settings.leaseMs, deps.clock.now());
   if (claim.kind === 'stored') return 'already_stored';
   if (claim.kind === 'busy') {
-    await deps.queue.delay(delivery.receiptHandle, Math.ceil(deps.settings.leaseMs / 1000));
+    // Another delivery holds the slot: look again once it has had time to finish, or its lease has run out.
+    await deps.queue.delay(delivery.receiptHandle, Math.ceil(Math.min(deps.settings.leaseMs, 10_000) / 1000));
     return 'retry';
   }
   // A previous holder started a call and neither wrote nor released: it crashed after (or during) the provider call.

@@ -12,6 +12,8 @@ export class DynamoLimiter implements Limiter {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly table: string,
+    /** how long an acquire may wait for a concurrency slot to free before the item is put back on the queue */
+    private readonly maxSlotWaitMs = 2_000,
     private readonly random: () => number = Math.random,
   ) {}
 
@@ -21,7 +23,14 @@ export class DynamoLimiter implements Limiter {
       if (!ok) return { ok: false, retryInMs: minuteWindow(now) + 60_000 - now + Math.floor(this.random() * 1000) };
     }
     if (limit.maxConcurrency === undefined) return { ok: true, release: async () => {} };
-    return this.takeSlot(key, limit.maxConcurrency, leaseMs, now);
+    // A slot usually frees within one call's latency: wait for it briefly (bounded) rather than bouncing the message
+    // through SQS, whose delays come in whole seconds.
+    const started = Date.now();
+    for (;;) {
+      const grant = await this.takeSlot(key, limit.maxConcurrency, leaseMs, now + (Date.now() - started));
+      if (grant.ok || Date.now() - started >= this.maxSlotWaitMs) return grant;
+      await new Promise((r) => setTimeout(r, 10 + Math.floor(this.random() * 40)));
+    }
   }
 
   private async countInWindow(key: string, limit: ProviderLimit, tokens: number, now: number): Promise<boolean> {
@@ -66,10 +75,7 @@ export class DynamoLimiter implements Limiter {
         continue;
       }
       const free = leases.map((expiry, i) => ({ expiry, i })).filter((s) => s.expiry < now);
-      if (free.length === 0) {
-        const soonest = Math.min(...leases);
-        return { ok: false, retryInMs: Math.max(200, Math.min(5_000, soonest - now)) };
-      }
+      if (free.length === 0) return { ok: false, retryInMs: 1_000 + Math.floor(this.random() * 1_000) };
       const slot = free[Math.floor(this.random() * free.length)]!;
       const mine = now + leaseMs;
       try {
