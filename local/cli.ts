@@ -1,5 +1,12 @@
 // The `switchyard` command line: demo, the long-lived local server, and token management.
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+import { detectRefusal } from '../shared/domain/refusal.js';
 import { parseArgs } from 'node:util';
+import { CaptureInputSchema } from '../shared/schemas/api.js';
+import { resolveModel } from '../shared/config/models.js';
+import { estimateReplay } from '../shared/domain/estimate.js';
+import { flattenMessages, normaliseUsage } from '../shared/domain/capture.js';
 import { createDocumentClient } from '../shared/adapters/dynamodb/client.js';
 import { DynamoTokenStore } from '../shared/adapters/dynamodb/token-store.js';
 import { createToken } from '../shared/use-cases/tokens.js';
@@ -17,6 +24,13 @@ const HELP = `switchyard <command> [options]
         Run the local stack as a long-lived server for curl; prints a bearer token.
   token create --tenant ID [--label TEXT] [--table NAME --region REGION]
         Create an API token. With --table, against a deployed table (uses your AWS credentials).
+  classify-refusals --input FILE|-
+        Reads JSON lines with "prompt" and "response"; writes one JSON line per input, in order, with "refusal"
+        (none | full | partial) and the "signals" that decided it. No LLM is called.
+  estimate --captures FILE|- --candidates a,b [--baseline M] [--judge M] [--max-tokens N]
+        Estimated provider + judge spend (low / expected / high) of replaying the captures in FILE (JSON lines in
+        the POST /v1/captures shape), without calling any model. Against a deployed API use
+        POST /v1/replays with "dry_run": true.
 `;
 
 export async function main(argv: string[]): Promise<number> {
@@ -29,6 +43,10 @@ export async function main(argv: string[]): Promise<number> {
         return await start(rest);
       case 'token':
         return await token(rest);
+      case 'estimate':
+        return await estimate(rest);
+      case 'classify-refusals':
+        return await classifyRefusals(rest);
       case undefined:
       case 'help':
       case '--help':
@@ -95,4 +113,86 @@ async function token(args: string[]): Promise<number> {
   process.stdout.write(`${value}\n`);
   process.stderr.write('Store this token now: only its SHA-256 hash is kept.\n');
   return 0;
+}
+
+async function readInput(file: string): Promise<string> {
+  if (file !== '-') return readFile(file, 'utf8');
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+async function estimate(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      captures: { type: 'string' },
+      candidates: { type: 'string' },
+      baseline: { type: 'string' },
+      judge: { type: 'string', default: 'gpt-4o' },
+      'max-tokens': { type: 'string', default: '1024' },
+    },
+  });
+  if (!values.captures || !values.candidates) throw new Error('--captures FILE and --candidates a,b are required');
+  const captures = (await readInput(values.captures))
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((line, i) => {
+      const parsed = CaptureInputSchema.safeParse(JSON.parse(line));
+      if (!parsed.success) throw new Error(`line ${i + 1}: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`);
+      return parsed.data;
+    });
+  const baseline = values.baseline ?? captures[0]?.model;
+  const names = [...new Set([baseline, ...values.candidates.split(',')].filter((m): m is string => Boolean(m)))];
+  const models = names.map((m) => {
+    const spec = resolveModel(m);
+    if (!spec) throw new Error(`unknown model "${m}" (use a catalog name or "provider/model")`);
+    return spec;
+  });
+  const judge = resolveModel(values.judge);
+  if (!judge) throw new Error(`unknown judge model "${values.judge}"`);
+  const result = estimateReplay({
+    captures: captures.map((c) => ({ messages: flattenMessages(c.messages), completion: c.completion, usage: normaliseUsage(c.usage) })),
+    models,
+    judge,
+    maxTokens: Number(values['max-tokens']),
+  });
+  process.stdout.write(JSON.stringify({ captures: captures.length, models: names, judge_model: values.judge, ...result }, null, 2) + '\n');
+  return 0;
+}
+
+const ClassifyLine = z.object({
+  prompt: z.string().optional(),
+  response: z.string(),
+  finish_reason: z.string().nullable().optional(),
+  refusal: z.string().nullable().optional(),
+  stop_reason: z.string().nullable().optional(),
+});
+
+async function classifyRefusals(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { input: { type: 'string' } } });
+  if (!values.input) throw new Error('--input FILE (or - for stdin) is required');
+  const lines = (await readInput(values.input)).split('\n');
+  let failed = 0;
+  const out: string[] = [];
+  for (const [i, line] of lines.entries()) {
+    if (!line.trim()) continue;
+    let raw: unknown;
+    try {
+      raw = JSON.parse(line);
+    } catch {
+      raw = undefined;
+    }
+    const parsed = ClassifyLine.safeParse(raw);
+    if (!parsed.success) {
+      failed++;
+      out.push(JSON.stringify({ line: i + 1, error: 'expected a JSON object with a string "response"' }));
+      continue;
+    }
+    const v = detectRefusal({ text: parsed.data.response, finishReason: parsed.data.finish_reason, refusalField: parsed.data.refusal, stopReason: parsed.data.stop_reason });
+    out.push(JSON.stringify({ refusal: v.refusal, signals: v.signals }));
+  }
+  process.stdout.write(out.join('\n') + (out.length ? '\n' : ''));
+  if (failed > 0) process.stderr.write(`${failed} line(s) could not be read\n`);
+  return failed > 0 ? 1 : 0;
 }

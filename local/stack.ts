@@ -46,6 +46,8 @@ export type LocalStackOptions = {
   /** environment to read credentials from */
   credentials?: Readonly<Record<string, string | undefined>>;
   workerConcurrency?: number;
+  /** messages per worker invocation (the event source's batch size) */
+  workerBatchSize?: number;
   visibilityTimeoutSeconds?: number;
   /** how long WaitForWork waits locally, ms */
   pollMs?: number;
@@ -183,6 +185,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       queueUrl: queues.queueUrl,
       handler: makeWorkerHandler(getDeps),
       concurrency: options.workerConcurrency ?? 8,
+      batchSize: options.workerBatchSize ?? 10,
       onError: (error) => log.error('worker invocation failed', { error: error instanceof Error ? error.name : 'unknown' }),
     });
     stops.push(() => worker.stop());

@@ -5,6 +5,7 @@ import { WorkItemSchema } from '../../shared/schemas/messages.js';
 import { replayWorkItem } from '../../shared/use-cases/replay-work-item.js';
 import type { Deps } from '../../shared/use-cases/deps.js';
 import { lazyDeps } from '../../shared/runtime/deps-from-env.js';
+import { withCachedRunReads } from '../../shared/adapters/cached-run-store.js';
 
 /** Marks a record as failed so SQS redelivers it after the visibility we set. */
 export class RetryLaterError extends Error {
@@ -15,8 +16,12 @@ export class RetryLaterError extends Error {
 }
 
 export function makeWorkerHandler(getDeps: () => Promise<Deps>) {
+  let workerDeps: Deps | undefined;
   return async (event: SQSEvent, context?: Context): Promise<SQSBatchResponse> => {
-    const deps = await getDeps();
+    const base = await getDeps();
+    // The run is read for every work item: a 2 s cache per container saves one read per call.
+    workerDeps ??= { ...base, runs: withCachedRunReads(base.runs, 2_000) };
+    const deps = workerDeps;
     const processor = new BatchProcessor(EventType.SQS);
     const onRecord = async (record: SQSRecord): Promise<string> => {
       let body: unknown;

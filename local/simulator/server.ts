@@ -31,7 +31,12 @@ export type SimulatorOptions = {
   seed?: number;
   /** judge noise (sd of each criterion) */
   judgeNoise?: number;
+  /** recorded answers served instead of generated ones: key `cassetteKey(apiModel, last user message)` */
+  cassette?: ReadonlyMap<string, string>;
 };
+
+/** Key of a cassette answer: the provider-side model name and the last user message. */
+export const cassetteKey = (apiModel: string, lastUserMessage: string): string => `${apiModel}|${sha(lastUserMessage)}`;
 
 export type SimulatorStats = {
   calls: Record<string, number>;
@@ -116,10 +121,12 @@ export class ProviderSimulator {
     }
     const wire: Wire = req.url?.endsWith('/messages') ? 'anthropic' : 'openai';
     const apiModel = String(body.model ?? '');
+    const messages: Msg[] = body.messages ?? [];
+    const recorded = this.options.cassette?.get(cassetteKey(apiModel, textOf([...messages].reverse().find((m) => m.role === 'user')?.content)));
+    if (recorded !== undefined) return this.serveRecorded(res, wire, apiModel, messages, recorded);
     const profile = profileByApiModel(apiModel);
     if (!profile) return this.send(res, 404, { error: { message: `model ${apiModel} not found (simulated)`, type: 'not_found_error' } });
 
-    const messages: Msg[] = body.messages ?? [];
     const system = wire === 'anthropic' ? textOf(body.system) : textOf(messages.find((m) => m.role === 'system')?.content);
     const isJudge = system.startsWith(JUDGE_MARKER);
     const lastUser = textOf([...messages].reverse().find((m) => m.role === 'user')?.content);
@@ -149,6 +156,15 @@ export class ProviderSimulator {
     } finally {
       this.inFlight.set(tracked, (this.inFlight.get(tracked) ?? 1) - 1);
     }
+  }
+
+  /** A recorded answer (cassette), with usage counted by the tokenizer. */
+  private serveRecorded(res: http.ServerResponse, wire: Wire, apiModel: string, messages: Msg[], text: string): void {
+    const promptTokens = countTokens(messages.map((m) => textOf(m.content)).join('\n')) + 4 * messages.length;
+    const completionTokens = countTokens(text);
+    this.stats.calls[apiModel] = (this.stats.calls[apiModel] ?? 0) + 1;
+    const answer = { text, finish: 'stop', refusalField: false };
+    this.send(res, 200, wire === 'anthropic' ? this.anthropicBody(apiModel, answer, promptTokens, completionTokens) : this.openaiBody(apiModel, answer, promptTokens, completionTokens), { 'x-cassette': 'true' });
   }
 
   private drawFault(apiModel: string, promptText: string): FaultSpec | undefined {

@@ -82,3 +82,63 @@ export function pairedRelativeChange(
   const se = Math.sqrt(Math.max(0, (vd - 2 * r * cov + r * r * vb) / n)) / Math.abs(mb);
   return { estimate, ci95: [r - Z95 * se, r + Z95 * se], n };
 }
+
+/** Wilson score interval for a proportion k/n (95%). */
+export function wilson(k: number, n: number, z = Z95): Interval {
+  if (n === 0) return [0, 1];
+  const p = k / n;
+  const denom = 1 + (z * z) / n;
+  const centre = (p + (z * z) / (2 * n)) / denom;
+  const half = (z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))) / denom;
+  return [Math.max(0, centre - half), Math.min(1, centre + half)];
+}
+
+/** Difference of two proportions p2 - p1 with Newcombe's hybrid score interval (95%). */
+export function proportionDifference(k1: number, n1: number, k2: number, n2: number): { estimate: number; ci95: Interval } {
+  const p1 = n1 === 0 ? 0 : k1 / n1;
+  const p2 = n2 === 0 ? 0 : k2 / n2;
+  const [l1, u1] = wilson(k1, n1);
+  const [l2, u2] = wilson(k2, n2);
+  const d = p2 - p1;
+  const lower = d - Math.sqrt((p2 - l2) ** 2 + (u1 - p1) ** 2);
+  const upper = d + Math.sqrt((u2 - p2) ** 2 + (p1 - l1) ** 2);
+  return { estimate: d, ci95: [lower, upper] };
+}
+
+/**
+ * Like pairedRelativeChange, but resamples whole clusters (e.g. captures of one conversation), so answers that are
+ * not independent do not narrow the interval. `clusters[i]` names the cluster of pair i.
+ */
+export function clusteredRelativeChange(
+  baseline: ArrayLike<number>,
+  candidate: ArrayLike<number>,
+  clusters: readonly string[],
+  options: { seed?: number; resamples?: number } = {},
+): { estimate: number; ci95: Interval; n: number; clusters: number } {
+  const groups = new Map<string, { b: number; c: number }>();
+  for (let i = 0; i < baseline.length; i++) {
+    const g = groups.get(clusters[i] as string) ?? { b: 0, c: 0 };
+    g.b += baseline[i] as number;
+    g.c += candidate[i] as number;
+    groups.set(clusters[i] as string, g);
+  }
+  const sums = [...groups.values()];
+  const tb = sums.reduce((s, g) => s + g.b, 0);
+  const tc = sums.reduce((s, g) => s + g.c, 0);
+  const estimate = tb === 0 ? Number.NaN : (tc - tb) / tb;
+  if (sums.length < 2) return { estimate, ci95: [Number.NaN, Number.NaN], n: baseline.length, clusters: sums.length };
+  const rand = seededRandom(options.seed ?? 17);
+  const resamples = options.resamples ?? 2000;
+  const stats = new Float64Array(resamples);
+  for (let r = 0; r < resamples; r++) {
+    let b = 0;
+    let c = 0;
+    for (let i = 0; i < sums.length; i++) {
+      const g = sums[Math.floor(rand() * sums.length)]!;
+      b += g.b;
+      c += g.c;
+    }
+    stats[r] = b === 0 ? 0 : (c - b) / b;
+  }
+  return { estimate, ci95: [percentile(stats, 2.5), percentile(stats, 97.5)], n: baseline.length, clusters: sums.length };
+}

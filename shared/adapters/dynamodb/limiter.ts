@@ -25,11 +25,14 @@ export class DynamoLimiter implements Limiter {
     if (limit.maxConcurrency === undefined) return { ok: true, release: async () => {} };
     // A slot usually frees within one call's latency: wait for it briefly (bounded) rather than bouncing the message
     // through SQS, whose delays come in whole seconds.
+    // Waiters in this process are woken the moment a slot here is released; other processes' releases are
+    // found by polling with backoff.
     const started = Date.now();
-    for (;;) {
-      const grant = await this.takeSlot(key, limit.maxConcurrency, leaseMs, now + (Date.now() - started));
+    let freed: number | undefined;
+    for (let wait = 10; ; wait = Math.min(100, wait * 1.5)) {
+      const grant = await this.takeSlot(key, limit.maxConcurrency, leaseMs, now + (Date.now() - started), freed);
       if (grant.ok || Date.now() - started >= this.maxSlotWaitMs) return grant;
-      await new Promise((r) => setTimeout(r, 10 + Math.floor(this.random() * 40)));
+      freed = await this.nextRelease(key, wait * (0.5 + this.random()));
     }
   }
 
@@ -63,55 +66,82 @@ export class DynamoLimiter implements Limiter {
     }
   }
 
-  private async takeSlot(key: string, slots: number, leaseMs: number, now: number): Promise<LimiterGrant> {
+  private readonly waiters = new Map<string, ((slot: number) => void)[]>();
+
+  /** Resolves with the index of a slot released in this process, or undefined when the wait times out. */
+  private nextRelease(key: string, timeoutMs: number): Promise<number | undefined> {
+    return new Promise((resolve) => {
+      const list = this.waiters.get(key) ?? [];
+      this.waiters.set(key, list);
+      const wake = (slot: number) => {
+        clearTimeout(timer);
+        resolve(slot);
+      };
+      const timer = setTimeout(() => {
+        const i = list.indexOf(wake);
+        if (i >= 0) list.splice(i, 1);
+        resolve(undefined);
+      }, timeoutMs);
+      list.push(wake);
+    });
+  }
+
+  /** Slot count last seen per key: lets an acquire go straight to a conditional write, with no read first. */
+  private readonly knownSlots = new Map<string, number>();
+
+  private async takeSlot(key: string, slots: number, leaseMs: number, now: number, preferred?: number): Promise<LimiterGrant> {
     const itemKey = { pk: `LIMIT#${key}`, sk: 'SLOTS' };
-    for (let attempt = 0; attempt < 3; attempt++) {
+    if (this.knownSlots.get(key) !== slots) {
       const out = await this.db.send(new GetCommand({ TableName: this.table, Key: itemKey, ConsistentRead: true }));
-      const leases = Array.isArray(out.Item?.leases) ? (out.Item.leases as number[]) : [];
-      if (leases.length !== slots) {
-        // First use, or the configured concurrency changed: (re)create the slot list. Existing leases are dropped,
-        // at worst letting in-flight calls overlap once, when an operator changes the limit.
-        await this.resetSlots(itemKey, slots, out.Item ? leases : null);
-        continue;
-      }
-      const free = leases.map((expiry, i) => ({ expiry, i })).filter((s) => s.expiry < now);
-      if (free.length === 0) return { ok: false, retryInMs: 1_000 + Math.floor(this.random() * 1_000) };
-      const slot = free[Math.floor(this.random() * free.length)]!;
-      const mine = now + leaseMs;
+      const leases = Array.isArray(out.Item?.leases) ? (out.Item.leases as number[]) : null;
+      if (leases?.length !== slots) await this.resetSlots(itemKey, slots, leases);
+      this.knownSlots.set(key, slots);
+    }
+    // Probe a few random slots with a conditional write each: free means its lease has expired.
+    const start = Math.floor(this.random() * slots);
+    const order = Array.from({ length: Math.min(3, slots) }, (_, p) => (start + p * Math.max(1, Math.floor(slots / 3))) % slots);
+    // A slot just released in this process is tried first: it is known to be free.
+    if (preferred !== undefined && preferred < slots) order.unshift(preferred);
+    for (const i of order) {
+      const mine = now + leaseMs + this.random();
       try {
         await this.db.send(
           new UpdateCommand({
             TableName: this.table,
             Key: itemKey,
-            UpdateExpression: `SET leases[${slot.i}] = :mine`,
-            ConditionExpression: `leases[${slot.i}] = :old`,
-            ExpressionAttributeValues: { ':mine': mine, ':old': slot.expiry },
+            UpdateExpression: `SET leases[${i}] = :mine`,
+            ConditionExpression: `size(leases) = :n AND leases[${i}] < :now`,
+            ExpressionAttributeValues: { ':mine': mine, ':now': now, ':n': slots },
           }),
         );
+        return {
+          ok: true,
+          release: async () => {
+            await this.releaseSlot(itemKey, i, mine);
+            this.waiters.get(key)?.shift()?.(i);
+          },
+        };
       } catch (error) {
-        if (isConditionFailure(error)) continue;
-        throw error;
+        if (!isConditionFailure(error)) throw error;
       }
-      return {
-        ok: true,
-        release: async () => {
-          try {
-            await this.db.send(
-              new UpdateCommand({
-                TableName: this.table,
-                Key: itemKey,
-                UpdateExpression: `SET leases[${slot.i}] = :free`,
-                ConditionExpression: `leases[${slot.i}] = :mine`,
-                ExpressionAttributeValues: { ':free': 0, ':mine': mine },
-              }),
-            );
-          } catch (error) {
-            if (!isConditionFailure(error)) throw error;
-          }
-        },
-      };
     }
-    return { ok: false, retryInMs: 200 + Math.floor(this.random() * 300) };
+    return { ok: false, retryInMs: 1_000 + Math.floor(this.random() * 1_000) };
+  }
+
+  private async releaseSlot(itemKey: { pk: string; sk: string }, i: number, mine: number): Promise<void> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: itemKey,
+          UpdateExpression: `SET leases[${i}] = :free`,
+          ConditionExpression: `leases[${i}] = :mine`,
+          ExpressionAttributeValues: { ':free': 0, ':mine': mine },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
   }
 
   private async resetSlots(itemKey: { pk: string; sk: string }, slots: number, previous: number[] | null): Promise<void> {
