@@ -1,7 +1,7 @@
 // Default settings and how secrets/env map onto the gateway configuration. One place for every default.
 import { z } from 'zod';
 import { DEFAULT_RUBRIC_WEIGHTS } from '../domain/judge.js';
-import { SEED_POLICY } from '../domain/recommendation.js';
+import { DEFAULT_POLICY } from '../domain/recommendation.js';
 import type { GatewayConfig } from '../adapters/portkey-gateway.js';
 import type { Settings } from '../use-cases/deps.js';
 
@@ -12,11 +12,12 @@ export const DEFAULT_SETTINGS: Settings = {
   backoffBaseSeconds: 2,
   backoffMaxSeconds: 300,
   priceOverrides: {},
-  policy: SEED_POLICY,
+  policy: DEFAULT_POLICY,
   rubricWeights: DEFAULT_RUBRIC_WEIGHTS,
   judgeBatch: 400,
   judgeConcurrency: 8,
   retentionDays: 30,
+  segmentTag: 'use_case',
   // Conservative defaults well under the providers' published tier-1 limits; raise them in cdk.json settings.
   providerLimits: {
     openai: { maxConcurrency: 20, rpm: 500, tpm: 200_000 },
@@ -55,6 +56,7 @@ export const SettingsOverrideSchema = z
     judgeBatch: z.number().int().min(1),
     judgeConcurrency: z.number().int().min(1).max(64),
     retentionDays: z.number().int().min(1),
+    segmentTag: z.string().min(1),
     providerLimits: z.record(
       z.string(),
       z.object({ maxConcurrency: z.number().int().min(1).optional(), rpm: z.number().int().min(1).optional(), tpm: z.number().int().min(1).optional() }),

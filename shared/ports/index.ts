@@ -57,6 +57,8 @@ export type RunRecord = {
   deadline: string;
   finished_at: string | null;
   simulated: boolean;
+  /** the captured traffic the run was drawn from, for monthly projections */
+  traffic: { matched: number; first_at: string; last_at: string; capped: boolean } | null;
 };
 
 export type ModelMetrics = {
@@ -86,6 +88,13 @@ export type ModelMetrics = {
   guardrail_block_rate: number;
 };
 
+/** What ComputeMetrics stores for Recommend: per-model metrics and paired comparisons, overall and per segment. */
+export type RunMetrics = {
+  models: ModelMetrics[];
+  comparisons: Record<string, import('../domain/recommendation.js').Comparison>;
+  segments: Record<string, Record<string, import('../domain/recommendation.js').Comparison>>;
+};
+
 export interface RunStore {
   create(run: RunRecord): Promise<void>;
   get(ref: RunRef): Promise<RunRecord | null>;
@@ -98,8 +107,8 @@ export interface RunStore {
   setStatus(ref: RunRef, status: RunStatus, reasons: string[], finishedAt?: string): Promise<void>;
   /** Moves a running run to aggregating once; false when another step already did. */
   beginAggregation(ref: RunRef, reasons: string[]): Promise<boolean>;
-  putMetrics(ref: RunRef, metrics: ModelMetrics[]): Promise<void>;
-  getMetrics(ref: RunRef): Promise<ModelMetrics[]>;
+  putMetrics(ref: RunRef, metrics: RunMetrics): Promise<void>;
+  getMetrics(ref: RunRef): Promise<RunMetrics | null>;
   putRecommendation(ref: RunRef, record: unknown): Promise<void>;
   getRecommendation(ref: RunRef): Promise<unknown | null>;
 }
@@ -124,6 +133,9 @@ export type ReplayResult = {
   guardrail_checks: string[];
   attempts: number;
   stored_at: string;
+  /** the capture's segment (its tag named by settings.segmentTag) and conversation, for segments and clustering */
+  segment?: string | null;
+  conversation_id?: string | null;
   quality?: number | null;
   judge?: { accuracy: number; relevance: number; clarity: number } | null;
   judge_status?: 'scored' | 'unscored';

@@ -2,8 +2,8 @@
 import { resolveModel } from '../config/models.js';
 import { buildRubricJudgeMessages, parseRubricVerdict, weightedQuality, type ChatMessage } from '../domain/judge.js';
 import { ModelAccumulator, NumberColumn } from '../domain/metrics.js';
-import { recommendSwitch, type Comparison } from '../domain/recommendation.js';
-import { pairedRelativeChange } from '../domain/stats.js';
+import { recommendSwitch, type Comparison, type TrafficVolume } from '../domain/recommendation.js';
+import { clusteredRelativeChange, pairedRelativeChange, proportionDifference } from '../domain/stats.js';
 import type { Progress, RunRef, ScoringStep } from '../schemas/messages.js';
 import type { ModelMetrics, ReplayResult, RunRecord, StoredCapture } from '../ports/index.js';
 import type { Deps } from './deps.js';
@@ -119,23 +119,68 @@ export async function scoreQuality(deps: Deps, step: ScoringStep): Promise<Scori
   return { ...step, model_index: modelIndex, cursor, judged, finished: modelIndex >= run.models.length };
 }
 
-type Pair = { quality: number | null; cost: number | null };
+type Pair = { quality: number | null; cost: number | null; refused: boolean; attempted: boolean; segment: string | null; cluster: string };
 
-/** ComputeMetrics: streams every result page by page; stores per-model metrics and paired comparisons. */
+/** Paired columns for one candidate against the baseline (overall or within one segment). */
+class PairedColumns {
+  readonly qb = new NumberColumn();
+  readonly qc = new NumberColumn();
+  readonly clusters: string[] = [];
+  readonly cb = new NumberColumn();
+  readonly cc = new NumberColumn();
+  refusedB = 0;
+  attemptedB = 0;
+  refusedC = 0;
+  attemptedC = 0;
+
+  add(b: Pair, c: Pair): void {
+    if (b.quality !== null && c.quality !== null) {
+      this.qb.push(b.quality);
+      this.qc.push(c.quality);
+      this.clusters.push(b.cluster);
+    }
+    if (b.cost !== null && c.cost !== null) {
+      this.cb.push(b.cost);
+      this.cc.push(c.cost);
+    }
+    if (b.attempted && c.attempted) {
+      this.attemptedB++;
+      this.attemptedC++;
+      if (b.refused) this.refusedB++;
+      if (c.refused) this.refusedC++;
+    }
+  }
+
+  compare(model: string, priced: boolean): Comparison {
+    const clustered = new Set(this.clusters).size < this.clusters.length;
+    return {
+      model,
+      quality:
+        this.qb.length === 0
+          ? null
+          : clustered
+            ? clusteredRelativeChange(this.qb.view(), this.qc.view(), this.clusters)
+            : pairedRelativeChange(this.qb.view(), this.qc.view()),
+      cost: priced && this.cb.length > 0 ? pairedRelativeChange(this.cb.view(), this.cc.view()) : null,
+      refusal: this.attemptedB > 0 ? proportionDifference(this.refusedB, this.attemptedB, this.refusedC, this.attemptedC) : null,
+    };
+  }
+}
+
+/** ComputeMetrics: streams every result page by page; stores per-model metrics and paired comparisons (overall and per segment). */
 export async function computeMetrics(deps: Deps, ref: RunRef): Promise<{ models: number; results: number }> {
   const run = await loadRun(deps, ref);
   const baselineModel = run.request.baseline_model;
   const baseline = new Map<string, Pair>();
-  const metrics: ModelMetrics[] = [];
+  const models: ModelMetrics[] = [];
   const comparisons: Record<string, Comparison> = {};
+  const segments: Record<string, Record<string, Comparison>> = {};
   let total = 0;
   const ordered = [baselineModel, ...run.models.filter((m) => m !== baselineModel)];
   for (const model of ordered) {
     const acc = new ModelAccumulator(model, model === baselineModel);
-    const qb = new NumberColumn();
-    const qc = new NumberColumn();
-    const cb = new NumberColumn();
-    const cc = new NumberColumn();
+    const overall = new PairedColumns();
+    const bySegment = new Map<string, PairedColumns>();
     let cursor: string | null = null;
     do {
       const page = await deps.results.page(run.run_id, model, cursor, 500);
@@ -146,50 +191,60 @@ export async function computeMetrics(deps: Deps, ref: RunRef): Promise<{ models:
         const pair: Pair = {
           quality: r.judge_status === 'scored' && typeof r.quality === 'number' ? r.quality : null,
           cost: answered ? r.cost_usd : null,
+          refused: r.status === 'refused',
+          attempted: r.status !== 'skipped',
+          segment: r.segment ?? null,
+          cluster: r.conversation_id ?? r.capture_id,
         };
-        if (model === baselineModel) baseline.set(r.capture_id, pair);
-        else {
-          const b = baseline.get(r.capture_id);
-          if (!b) continue;
-          if (b.quality !== null && pair.quality !== null) {
-            qb.push(b.quality);
-            qc.push(pair.quality);
-          }
-          if (b.cost !== null && pair.cost !== null) {
-            cb.push(b.cost);
-            cc.push(pair.cost);
-          }
+        if (model === baselineModel) {
+          baseline.set(r.capture_id, pair);
+          continue;
+        }
+        const b = baseline.get(r.capture_id);
+        if (!b) continue;
+        overall.add(b, pair);
+        if (b.segment !== null) {
+          const seg = bySegment.get(b.segment) ?? new PairedColumns();
+          bySegment.set(b.segment, seg);
+          seg.add(b, pair);
         }
       }
       cursor = page.cursor;
     } while (cursor);
     const m = acc.finish();
-    metrics.push(m);
+    models.push(m);
     if (model !== baselineModel) {
-      const priced = m.cost_known && (metrics[0]?.cost_known ?? false);
-      comparisons[model] = {
-        model,
-        quality: qb.length > 0 ? pairedRelativeChange(qb.view(), qc.view()) : null,
-        cost: priced && cb.length > 0 ? pairedRelativeChange(cb.view(), cc.view()) : null,
-      };
+      const priced = m.cost_known && (models[0]?.cost_known ?? false);
+      comparisons[model] = overall.compare(model, priced);
+      for (const [segment, cols] of bySegment) (segments[segment] ??= {})[model] = cols.compare(model, priced);
     }
   }
-  await deps.runs.putMetrics(ref, metrics.map((m) => ({ ...m, comparison: comparisons[m.model] ?? null })) as ModelMetrics[]);
-  return { models: metrics.length, results: total };
+  await deps.runs.putMetrics(ref, { models, comparisons, segments });
+  return { models: models.length, results: total };
+}
+
+/** Requests a month at the captured rate: matched captures over their time span (at least a day). */
+function trafficVolume(run: RunRecord): TrafficVolume | null {
+  if (!run.traffic) return null;
+  const days = Math.max(1, (Date.parse(run.traffic.last_at) - Date.parse(run.traffic.first_at)) / 86_400_000);
+  return {
+    requests_per_month: (run.traffic.matched / days) * 30,
+    basis: `${run.traffic.matched}${run.traffic.capped ? '+' : ''} captured requests over ${days.toFixed(1)} days, scaled to 30 days${run.traffic.capped ? ' (the selection hit its limit: a lower bound)' : ''}`,
+  };
 }
 
 /** Recommend: applies the policy to the stored metrics, writes the record, and ends the run. */
 export async function recommend(deps: Deps, ref: RunRef): Promise<{ status: string; recommended_model: string | null }> {
   const run = await loadRun(deps, ref);
-  const stored = (await deps.runs.getMetrics(ref)) as (ModelMetrics & { comparison: Comparison | null })[];
-  const baseline = stored.find((m) => m.is_baseline);
-  if (!baseline) throw new RunNotFoundError(ref);
-  const comparisons = new Map<string, Comparison>();
-  for (const m of stored) if (m.comparison) comparisons.set(m.model, m.comparison);
+  const stored = await deps.runs.getMetrics(ref);
+  const baseline = stored?.models.find((m) => m.is_baseline);
+  if (!stored || !baseline) throw new RunNotFoundError(ref);
   const record = recommendSwitch({
     baseline,
-    candidates: stored.filter((m) => !m.is_baseline),
-    comparisons,
+    candidates: stored.models.filter((m) => !m.is_baseline),
+    comparisons: new Map(Object.entries(stored.comparisons)),
+    segments: new Map(Object.entries(stored.segments).map(([seg, byModel]) => [seg, new Map(Object.entries(byModel))])),
+    traffic: trafficVolume(run),
     policy: deps.settings.policy,
     simulated: run.simulated,
     now: new Date(deps.clock.now()),
@@ -197,7 +252,7 @@ export async function recommend(deps: Deps, ref: RunRef): Promise<{ status: stri
   await deps.runs.putRecommendation(ref, record);
   const reasons = run.reasons;
   // A run where nothing could be answered ends failed: there is nothing to recommend from.
-  const answered = stored.reduce((n, m) => n + m.ok + m.refused, 0);
+  const answered = stored.models.reduce((n, m) => n + m.ok + m.refused, 0);
   if (answered === 0) {
     await deps.runs.setStatus(ref, 'failed', [...reasons, 'no model returned an answer'], new Date(deps.clock.now()).toISOString());
     return { status: 'failed', recommended_model: null };

@@ -29,6 +29,8 @@ export type Settings = {
   judgeBatch: number;
   judgeConcurrency: number;
   retentionDays: number;
+  /** capture tag whose values split recommendations into segments (e.g. use_case) */
+  segmentTag: string;
   /** per provider (or "model:<id>") concurrency, requests/min, tokens/min */
   providerLimits: ProviderLimits;
   /** true when the providers behind the gateway are the simulator */

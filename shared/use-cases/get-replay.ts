@@ -10,7 +10,8 @@ export async function getReplay(deps: Deps, tenantId: string, runId: string): Pr
   const run = await deps.runs.get(ref);
   if (!run) return { ok: false, problem: problem(404, 'not_found', `replay ${runId} not found`) };
   const finished = run.status === 'completed' || run.status === 'partial' || run.status === 'failed';
-  const [metrics, recommendation] = finished ? await Promise.all([deps.runs.getMetrics(ref), deps.runs.getRecommendation(ref)]) : [[], null];
+  const [stored, recommendation] = finished ? await Promise.all([deps.runs.getMetrics(ref), deps.runs.getRecommendation(ref)]) : [null, null];
+  const metrics = stored?.models ?? [];
   return {
     ok: true,
     body: {

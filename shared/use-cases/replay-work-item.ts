@@ -100,15 +100,19 @@ async function callModel(
     await release();
     release = async () => {};
 
-    const result = resultFromOutcome({
-      runId: item.run_id,
-      captureId: item.capture_id,
-      model,
-      outcome,
-      attempts: delivery.receiveCount,
-      now: now(),
-      priceOverrides: deps.settings.priceOverrides,
-    });
+    const result = {
+      ...resultFromOutcome({
+        runId: item.run_id,
+        captureId: item.capture_id,
+        model,
+        outcome,
+        attempts: delivery.receiveCount,
+        now: now(),
+        priceOverrides: deps.settings.priceOverrides,
+      }),
+      segment: capture.tags[deps.settings.segmentTag] ?? null,
+      conversation_id: capture.conversation_id,
+    };
     if (budget !== undefined) await deps.runs.settleBudget(ref, (result.cost_usd ?? 0) - reserve);
 
     if (!outcome.ok && outcome.retryable && delivery.receiveCount < deps.settings.maxAttempts) {

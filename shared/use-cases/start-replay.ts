@@ -88,6 +88,7 @@ export async function startReplay(deps: Deps, tenantId: string, body: unknown): 
     deadline: new Date(now + request.deadline_minutes * 60_000).toISOString(),
     finished_at: null,
     simulated: deps.settings.simulated,
+    traffic: trafficOf(pool, sample ? SAMPLE_POOL : request.captures.limit),
   };
   await deps.runs.create(run);
   const items: WorkItem[] = [];
@@ -96,6 +97,13 @@ export async function startReplay(deps: Deps, tenantId: string, body: unknown): 
   await deps.workflow.startAggregation({ tenant_id: tenantId, run_id: run.run_id });
   deps.log.info('replay started', { runId: run.run_id, captures: chosen.length, models: models.length });
   return { ok: true, run_id: run.run_id, status: 'running', captures: chosen.length, models, expected: run.expected, deadline: run.deadline, baseline_model: baseline, budget_usd: request.budget_usd ?? null };
+}
+
+/** How much traffic the selection window held: the basis of monthly projections. */
+function trafficOf(pool: readonly CaptureRef[], cap: number): RunRecord['traffic'] {
+  if (pool.length === 0) return null;
+  const times = pool.map((c) => c.captured_at).sort();
+  return { matched: pool.length, first_at: times[0]!, last_at: times[times.length - 1]!, capped: pool.length >= cap };
 }
 
 async function mapConcurrent<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {

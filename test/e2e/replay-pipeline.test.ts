@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveModel } from '../../shared/config/models.js';
 import type { ModelMetrics } from '../../shared/ports/index.js';
 import type { RecommendationRecord } from '../../shared/domain/recommendation.js';
-import { SEED_POLICY } from '../../shared/domain/recommendation.js';
+import { DEFAULT_POLICY } from '../../shared/domain/recommendation.js';
 import type { LocalStack } from '../../local/stack.js';
 import { sampleTraffic, UNSAFE_TAG } from '../../local/sample-traffic.js';
 import { SEED_MODELS, expectedQuality, profileById } from '../../local/simulator/profiles.js';
@@ -96,22 +96,33 @@ describe('a replay of seven models on the local stack', () => {
     const baseline = metrics.find((m) => m.is_baseline)!;
     const baseQuality = realizedTruth.get(baseline.model)!;
     // Truth: the true quality of the answers given; cost from prices × the tokens each model emitted.
-    const qualifying = metrics
+    const truth = metrics
       .filter((m) => !m.is_baseline)
       .map((m) => ({
         model: m.model,
         quality: (realizedTruth.get(m.model)! - baseQuality) / baseQuality,
         saving: 1 - m.cost_per_1k_requests_usd! / baseline.cost_per_1k_requests_usd!,
-      }))
-      .filter((c) => c.quality * 100 > SEED_POLICY.minQualityImpactPercent && c.saving * 100 > SEED_POLICY.minCostReductionPercent)
-      .sort((a, b) => b.saving - a.saving);
-    expect(qualifying.length).toBeGreaterThan(0);
-    expect(record.recommended_model).toBe(qualifying[0]!.model);
-    expect(record.reasoning).toMatch(new RegExp(`^Switching from claude-3\\.5-sonnet to ${qualifying[0]!.model.replace(/\./g, '\\.')} reduces cost by \\d+\\.\\d% with -?\\d+\\.\\d% quality impact$`));
+        refusalUp: (m.refusal_rate - baseline.refusal_rate) * 100,
+      }));
+    const policy = DEFAULT_POLICY;
+    // Clearly good: well inside the quality threshold, cheap enough, no more refusals.
+    const clear = truth.filter((c) => c.quality > -0.02 && c.saving * 100 > policy.minCostReductionPercent && c.refusalUp <= policy.maxRefusalIncreasePoints);
+    expect(clear.length).toBeGreaterThan(0);
+    const chosen = truth.find((c) => c.model === record.recommended_model);
+    expect(chosen, `recommended ${record.recommended_model}`).toBeDefined();
+    // Never a model whose true quality loss is past the threshold, never one that leaves a clearly good, cheaper option.
+    expect(chosen!.quality * 100).toBeGreaterThan(policy.minQualityImpactPercent);
+    expect(chosen!.saving).toBeGreaterThanOrEqual(Math.max(...clear.map((c) => c.saving)) - 1e-9);
+    for (const c of truth.filter((t) => t.quality < -0.08)) expect(record.alternatives.find((a) => a.model === c.model)!.qualifies).toBe(false);
+
+    expect(record.reasoning).toMatch(new RegExp(`^Switching from claude-3\\.5-sonnet to ${chosen!.model.replace(/\./g, '\\.')} reduces cost by \\d+\\.\\d% with -?\\d+\\.\\d% quality impact$`));
     expect(record.alternatives).toHaveLength(6);
     for (const a of record.alternatives) expect(a.reason.length).toBeGreaterThan(0);
+    expect(record.quality_impact_ci95![0]).toBeGreaterThanOrEqual(policy.minQualityImpactPercent);
     expect(record.quality_impact_ci95![0]).toBeLessThanOrEqual(record.quality_impact_percent!);
     expect(record.quality_impact_ci95![1]).toBeGreaterThanOrEqual(record.quality_impact_percent!);
     expect(record.sample_size).toBeGreaterThan(CAPTURES * 0.8);
+    expect(record.projected_monthly?.saving_usd).toBeGreaterThan(0);
+    expect(record.pareto_frontier.map((p) => p.model)).toContain(record.recommended_model);
   });
 });

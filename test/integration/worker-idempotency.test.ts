@@ -54,6 +54,7 @@ async function newRun(runId: string, models: string[], captures: string[]): Prom
     deadline: new Date(now + 600_000).toISOString(),
     finished_at: null,
     simulated: true,
+    traffic: null,
   };
   await stack.deps.runs.create(run);
   return run;

@@ -34,6 +34,8 @@ const ResultItem = z.object({
   guardrail_checks: z.array(z.string()),
   attempts: z.number(),
   stored_at: z.string(),
+  segment: z.string().nullable().optional(),
+  conversation_id: z.string().nullable().optional(),
   quality: z.number().nullable().optional(),
   judge: z.object({ accuracy: z.number(), relevance: z.number(), clarity: z.number() }).nullable().optional(),
   judge_status: z.enum(['scored', 'unscored']).optional(),

@@ -1,6 +1,6 @@
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import type { ModelMetrics, RunRecord, RunStatus, RunStore } from '../../ports/index.js';
+import type { RunMetrics, RunRecord, RunStatus, RunStore } from '../../ports/index.js';
 import type { RunRef } from '../../schemas/messages.js';
 import { ReplayRequestSchema } from '../../schemas/api.js';
 import { decodeText, encodeText } from '../../domain/capture.js';
@@ -26,6 +26,7 @@ const RunItem = z.object({
   deadline: z.string(),
   finished_at: z.string().nullable(),
   simulated: z.boolean(),
+  traffic: z.object({ matched: z.number(), first_at: z.string(), last_at: z.string(), capped: z.boolean() }).nullable().default(null),
 });
 
 export class DynamoRunStore implements RunStore {
@@ -132,19 +133,23 @@ export class DynamoRunStore implements RunStore {
     }
   }
 
-  async putMetrics(ref: RunRef, metrics: ModelMetrics[]): Promise<void> {
+  async putMetrics(ref: RunRef, metrics: RunMetrics): Promise<void> {
     await this.db.send(
       new PutCommand({
         TableName: this.table,
-        Item: { ...keys.runMetrics(ref.tenant_id, ref.run_id), metrics: JSON.stringify(metrics), expires_at: this.expiresAt(new Date().toISOString()) },
+        Item: { ...keys.runMetrics(ref.tenant_id, ref.run_id), metrics: encodeText(JSON.stringify(metrics)), expires_at: this.expiresAt(new Date().toISOString()) },
       }),
     );
   }
 
-  async getMetrics(ref: RunRef): Promise<ModelMetrics[]> {
+  async getMetrics(ref: RunRef): Promise<RunMetrics | null> {
     const out = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.runMetrics(ref.tenant_id, ref.run_id), ConsistentRead: true }));
     const raw = out.Item?.metrics;
-    return typeof raw === 'string' ? (JSON.parse(raw) as ModelMetrics[]) : [];
+    if (!(raw instanceof Uint8Array)) return null;
+    // Written by ComputeMetrics from typed values; the shape check guards against an item from another version.
+    const parsed = z.object({ models: z.array(z.object({ model: z.string() }).passthrough()), comparisons: z.record(z.string(), z.unknown()), segments: z.record(z.string(), z.unknown()) }).safeParse(JSON.parse(decodeText(raw)));
+    if (!parsed.success) throw new CorruptItemError('run metrics', parsed.error);
+    return parsed.data as unknown as RunMetrics;
   }
 
   async putRecommendation(ref: RunRef, record: unknown): Promise<void> {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { mean, pairedRelativeChange, percentile } from '../../../shared/domain/stats.js';
+import { clusteredRelativeChange, mean, pairedRelativeChange, percentile, proportionDifference, wilson } from '../../../shared/domain/stats.js';
 import { seededRandom } from '../../../shared/domain/random.js';
 
 describe('percentile', () => {
@@ -75,5 +75,52 @@ describe('pairedRelativeChange', () => {
     }
     expect(covered / trials).toBeGreaterThan(0.88);
     expect(covered / trials).toBeLessThan(0.99);
+  });
+});
+
+describe('proportion intervals', () => {
+  it('keeps Wilson intervals inside [0, 1] around the observed rate', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 5000 }), fc.double({ min: 0, max: 1, noNaN: true }), (n, p) => {
+        const k = Math.round(n * p);
+        const [lo, hi] = wilson(k, n);
+        expect(lo).toBeGreaterThanOrEqual(0);
+        expect(hi).toBeLessThanOrEqual(1);
+        expect(lo).toBeLessThanOrEqual(k / n + 1e-12);
+        expect(hi).toBeGreaterThanOrEqual(k / n - 1e-12);
+      }),
+    );
+  });
+
+  it('brackets the difference of two rates (Newcombe)', () => {
+    const d = proportionDifference(5, 100, 15, 100);
+    expect(d.estimate).toBeCloseTo(0.1, 10);
+    expect(d.ci95[0]).toBeGreaterThan(0);
+    expect(d.ci95[1]).toBeLessThan(0.2);
+    const none = proportionDifference(0, 50, 0, 50);
+    expect(none.ci95[0]).toBeLessThan(0);
+    expect(none.ci95[1]).toBeGreaterThan(0);
+  });
+});
+
+describe('clusteredRelativeChange', () => {
+  it('widens the interval when answers come in correlated conversations', () => {
+    const rand = seededRandom(8);
+    const b: number[] = [];
+    const c: number[] = [];
+    const clusters: string[] = [];
+    for (let g = 0; g < 40; g++) {
+      const shift = rand() - 0.5; // shared by every turn of the conversation
+      for (let t = 0; t < 10; t++) {
+        b.push(0.7 + 0.1 * shift + 0.02 * rand());
+        c.push(0.68 + 0.3 * shift + 0.02 * rand());
+        clusters.push(`conv-${g}`);
+      }
+    }
+    const naive = pairedRelativeChange(b, c, { resamples: 1000 });
+    const clustered = clusteredRelativeChange(b, c, clusters, { resamples: 1000 });
+    expect(clustered.estimate).toBeCloseTo(naive.estimate, 10);
+    expect(clustered.clusters).toBe(40);
+    expect(clustered.ci95[1] - clustered.ci95[0]).toBeGreaterThan(1.5 * (naive.ci95[1] - naive.ci95[0]));
   });
 });
