@@ -1,0 +1,89 @@
+// npm run bench:calibration — simulated replays with known true quality differences, scored by the product's
+// statistics and policy. Prints one JSON object as its last line. Not part of npm test.
+// Each replay draws its own truth (baseline level, true relative impact, noise), so nothing is tuned to one data set.
+import { parseArgs } from 'node:util';
+import { describeCandidate, DEFAULT_POLICY } from '../shared/domain/recommendation.js';
+import { seededRandom } from '../shared/domain/random.js';
+import { addPair, emptyPairStats, sequentialDecision } from '../shared/domain/sequential.js';
+import { pairedRelativeChange } from '../shared/domain/stats.js';
+import type { ModelMetrics } from '../shared/ports/index.js';
+
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '1000' }, seed: { type: 'string', default: '1' }, batch: { type: 'string', default: '25' } } });
+const runs = Number(values.runs);
+const batch = Number(values.batch);
+const rand = seededRandom(Number(values.seed));
+const gauss = () => Math.sqrt(-2 * Math.log(Math.max(1e-12, rand()))) * Math.cos(2 * Math.PI * rand());
+const threshold = DEFAULT_POLICY.minQualityImpactPercent / 100;
+
+const metrics = (model: string): ModelMetrics => ({
+  model, is_baseline: model === 'base', results: 1, ok: 1, refused: 0, partial_refusals: 0, guardrail_blocked: 0, errors: 0, error_kinds: {}, skipped: 0, scored: 1, unscored: 0,
+  quality_mean: 0.8, cost_known: true, cost_usd_total: 1, cost_per_1k_requests_usd: 1, input_tokens: 0, output_tokens: 0, latency_ms_p50: 1, latency_ms_p95: 1, latency_ms_p99: 1,
+  refusal_rate: 0, error_rate: 0, guardrail_block_rate: 0,
+});
+
+let covered = 0;
+let beyond = 0;
+let falseSwitch = 0;
+let within = 0;
+let missedSwitch = 0;
+let clearCut = 0;
+let judgedSequential = 0;
+let judgedAll = 0;
+let sequentialWrong = 0;
+for (let r = 0; r < runs; r++) {
+  const n = 100 + Math.floor(rand() * 400);
+  const mb = 0.55 + 0.3 * rand();
+  const delta = -0.15 + 0.2 * rand(); // true relative quality impact, -15% .. +5%
+  const promptSd = 0.05 + 0.1 * rand(); // how much prompts differ in difficulty (shared by both models)
+  const answerSd = 0.04 + 0.08 * rand(); // answer-to-answer noise of each model, judge noise included
+  const b = new Float64Array(n);
+  const c = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const difficulty = promptSd * gauss();
+    b[i] = mb + difficulty + answerSd * gauss();
+    c[i] = mb * (1 + delta) + difficulty * (1 + delta) + answerSd * gauss();
+  }
+  const result = pairedRelativeChange(b, c, { seed: r, resamples: 1000 });
+  if (result.ci95[0] <= delta && delta <= result.ci95[1]) covered++;
+  const alt = describeCandidate(metrics('cand'), { model: 'cand', quality: result, cost: { estimate: -0.5, ci95: [-0.52, -0.48], n }, refusal: { estimate: 0, ci95: [0, 0] } }, metrics('base'), DEFAULT_POLICY);
+  if (delta < threshold) {
+    beyond++;
+    if (alt.qualifies) falseSwitch++;
+  } else {
+    within++;
+    if (!alt.qualifies) missedSwitch++;
+  }
+  // Sequential judging on clear-cut cases: the truth is at least 4 points from the threshold.
+  if (Math.abs(delta - threshold) >= 0.04) {
+    clearCut++;
+    let stats = emptyPairStats();
+    let used = n;
+    let verdict: 'pass' | 'fail' | 'undecided' = 'undecided';
+    for (let look = 1, i = 0; i < n; look++) {
+      for (const end = Math.min(n, i + batch); i < end; i++) stats = addPair(stats, b[i]!, c[i]!);
+      verdict = sequentialDecision(stats, look, { thresholdFraction: threshold, alpha: 0.05 }).verdict;
+      if (verdict !== 'undecided') {
+        used = i;
+        break;
+      }
+    }
+    judgedSequential += used;
+    judgedAll += n;
+    if ((verdict === 'pass' && delta < threshold) || (verdict === 'fail' && delta >= threshold)) sequentialWrong++;
+  }
+}
+
+console.log(
+  JSON.stringify({
+    bench: 'calibration',
+    runs,
+    ci_coverage: Number((covered / runs).toFixed(4)),
+    false_switch_rate: Number((falseSwitch / Math.max(1, beyond)).toFixed(4)),
+    runs_beyond_threshold: beyond,
+    missed_switch_rate: Number((missedSwitch / Math.max(1, within)).toFixed(4)),
+    judge_calls_saved: Number((1 - judgedSequential / Math.max(1, judgedAll)).toFixed(4)),
+    clear_cut_runs: clearCut,
+    sequential_wrong_decisions: sequentialWrong,
+    method: 'paired bootstrap (1000 resamples) on 100-500 prompts per run; policy: lower 95% bound >= -5%; sequential: batches of 25 pairs, alpha_k = 0.05/(k(k+1))',
+  }),
+);
