@@ -29,6 +29,7 @@ export class ModelAccumulator {
   private skipped = 0;
   private scored = 0;
   private unscored = 0;
+  private notJudged = 0;
   private qualitySum = 0;
   private costSum = 0;
   private costUnknown = 0;
@@ -69,6 +70,8 @@ export class ModelAccumulator {
       this.qualitySum += r.quality;
     } else if (r.judge_status === 'unscored') {
       this.unscored++;
+    } else if (r.status === 'ok' || r.status === 'refused') {
+      this.notJudged++;
     }
     if (r.status === 'ok' || r.status === 'refused') {
       if (r.cost_usd === null) this.costUnknown++;
@@ -102,6 +105,7 @@ export class ModelAccumulator {
       skipped: this.skipped,
       scored: this.scored,
       unscored: this.unscored,
+      not_judged: this.notJudged,
       quality_mean: this.scored === 0 ? null : this.qualitySum / this.scored,
       cost_known: costKnown,
       cost_usd_total: costKnown ? this.costSum : null,

@@ -79,6 +79,8 @@ export type RecommendationRecord = {
   pareto_frontier: { model: string; cost_per_1k_requests_usd: number; quality_mean: number }[];
   upgrade: { model: string; quality_gain_percent: number; quality_gain_ci95: Interval; cost_change_percent: number | null; reasoning: string } | null;
   segments: { segment: string; sample_size: number; recommended_model: string | null; reasoning: string }[];
+  /** judge calls made against judging every answer (sequential judging stops once decisions are settled) */
+  judging: { answers: number; judged: number; saved_fraction: number } | null;
   policy: RecommendationPolicy;
   alternatives: Alternative[];
   simulated: boolean;
@@ -171,6 +173,7 @@ export function recommendSwitch(input: {
   /** per-segment comparisons (e.g. by use_case tag): segment → model → comparison */
   segments?: ReadonlyMap<string, ReadonlyMap<string, Comparison>>;
   traffic?: TrafficVolume | null;
+  judging?: { answers: number; judged: number; saved_fraction: number } | null;
 }): RecommendationRecord {
   const { baseline, policy } = input;
   const alternatives = input.candidates.map((m) => describeCandidate(m, input.comparisons.get(m.model), baseline, policy));
@@ -227,6 +230,7 @@ export function recommendSwitch(input: {
     pareto_frontier: paretoFrontier([baseline, ...input.candidates]),
     upgrade,
     segments: disagree ? segmentRecs : [],
+    judging: input.judging ?? null,
     policy,
     alternatives,
     simulated: input.simulated,

@@ -74,6 +74,8 @@ export type ModelMetrics = {
   skipped: number;
   scored: number;
   unscored: number;
+  /** answers left unjudged because sequential judging had already settled this model's decision */
+  not_judged: number;
   quality_mean: number | null;
   cost_known: boolean;
   cost_usd_total: number | null;
@@ -93,6 +95,7 @@ export type RunMetrics = {
   models: ModelMetrics[];
   comparisons: Record<string, import('../domain/recommendation.js').Comparison>;
   segments: Record<string, Record<string, import('../domain/recommendation.js').Comparison>>;
+  judging: { answers: number; judged: number; saved_fraction: number };
 };
 
 export interface RunStore {

@@ -23,10 +23,17 @@ export const ProgressSchema = RunRefSchema.extend({
 });
 export type Progress = z.infer<typeof ProgressSchema>;
 
+const PairStatsSchema = z.object({ n: z.number(), sb: z.number(), sc: z.number(), sbb: z.number(), scc: z.number(), sbc: z.number() });
+
+/** ScoreQuality's loop state: a cursor over the baseline's results, and per candidate its running paired sums. */
 export const ScoringStepSchema = RunRefSchema.extend({
-  model_index: z.number().int().nonnegative().default(0),
   cursor: z.string().nullable().default(null),
+  look: z.number().int().nonnegative().default(0),
   finished: z.boolean().default(false),
   judged: z.number().int().nonnegative().default(0),
+  /** candidate → running paired sums of judged quality (small: six numbers each) */
+  stats: z.record(z.string(), PairStatsSchema).default({}),
+  /** candidate → settled verdict; settled candidates are not judged further */
+  settled: z.record(z.string(), z.enum(['pass', 'fail'])).default({}),
 });
 export type ScoringStep = z.infer<typeof ScoringStepSchema>;

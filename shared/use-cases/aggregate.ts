@@ -5,6 +5,7 @@ import { ModelAccumulator, NumberColumn } from '../domain/metrics.js';
 import { recommendSwitch, type Comparison, type TrafficVolume } from '../domain/recommendation.js';
 import { clusteredRelativeChange, pairedRelativeChange, proportionDifference } from '../domain/stats.js';
 import type { Progress, RunRef, ScoringStep } from '../schemas/messages.js';
+import { addPair, emptyPairStats, sequentialDecision, type PairStats } from '../domain/sequential.js';
 import type { ModelMetrics, ReplayResult, RunRecord, StoredCapture } from '../ports/index.js';
 import type { Deps } from './deps.js';
 
@@ -94,29 +95,59 @@ async function mapLimit<T>(items: readonly T[], limit: number, fn: (item: T) => 
   await Promise.all(workers);
 }
 
-/** ScoreQuality: judges up to `judgeBatch` answers, then hands back a cursor so the state machine loops. */
+/**
+ * ScoreQuality: one look per invocation. Judges the next page of captures — the baseline's answer and the answers of
+ * every candidate whose quality decision is not settled yet — then updates each candidate's paired sums and, with
+ * sequential judging on, settles candidates whose interval (alpha spent over looks) clears or misses the threshold.
+ * Hands back a cursor so the state machine loops; finished when every capture is judged or every candidate settled.
+ */
 export async function scoreQuality(deps: Deps, step: ScoringStep): Promise<ScoringStep> {
   const run = await loadRun(deps, step);
-  const captures = new Map<string, StoredCapture | null>();
-  let { model_index: modelIndex, cursor } = step;
+  const baselineModel = run.request.baseline_model;
+  const candidates = run.models.filter((m) => m !== baselineModel);
+  const open = candidates.filter((m) => !step.settled[m]);
+  const perPage = Math.max(1, Math.floor(deps.settings.judgeBatch / Math.max(1, open.length + 1)));
+  const page = await deps.results.page(run.run_id, baselineModel, step.cursor, perPage);
+  const stats: Record<string, PairStats> = { ...step.stats };
   let judged = step.judged;
-  let budget = deps.settings.judgeBatch;
-  while (modelIndex < run.models.length && budget > 0) {
-    const model = run.models[modelIndex] as string;
-    const page = await deps.results.page(run.run_id, model, cursor, Math.min(PAGE, budget));
-    const todo = page.items.filter((r) => (r.status === 'ok' || r.status === 'refused') && r.judge_status === undefined);
-    await mapLimit(todo, deps.settings.judgeConcurrency, async (r) => {
-      if (!captures.has(r.capture_id)) captures.set(r.capture_id, await deps.captures.get(run.tenant_id, r.capture_id));
-      const capture = captures.get(r.capture_id);
-      const score = capture ? await judgeOne(deps, run, capture, r) : { quality: null, judge: null, judge_status: 'unscored' as const };
-      await deps.results.setScore(run.run_id, model, r.capture_id, score);
-    });
-    judged += todo.length;
-    budget -= Math.max(1, page.items.length);
-    cursor = page.cursor;
-    if (!cursor) modelIndex++;
+
+  const judgeable = (r: ReplayResult | null): r is ReplayResult => r !== null && (r.status === 'ok' || r.status === 'refused');
+  const scoreOf = async (model: string, r: ReplayResult, capture: StoredCapture | null): Promise<number | null> => {
+    if (r.judge_status === 'scored') return r.quality ?? null;
+    if (r.judge_status === 'unscored') return null;
+    const score = capture ? await judgeOne(deps, run, capture, r) : { quality: null, judge: null, judge_status: 'unscored' as const };
+    await deps.results.setScore(run.run_id, model, r.capture_id, score);
+    judged++;
+    return score.quality;
+  };
+
+  await mapLimit(page.items, deps.settings.judgeConcurrency, async (base) => {
+    const answers = await Promise.all(open.map((m) => deps.results.get(run.run_id, m, base.capture_id)));
+    if (!judgeable(base) && !answers.some(judgeable)) return;
+    const capture = await deps.captures.get(run.tenant_id, base.capture_id);
+    const qb = judgeable(base) ? await scoreOf(baselineModel, base, capture) : null;
+    await Promise.all(
+      open.map(async (model, i) => {
+        const r = answers[i] ?? null;
+        if (!judgeable(r)) return;
+        const qc = await scoreOf(model, r, capture);
+        if (qb !== null && qc !== null) stats[model] = addPair(stats[model] ?? emptyPairStats(), qb, qc);
+      }),
+    );
+  });
+
+  const look = step.look + 1;
+  const settled = { ...step.settled };
+  if (deps.settings.sequentialJudging) {
+    for (const model of open) {
+      const s = stats[model];
+      if (!s) continue;
+      const { verdict } = sequentialDecision(s, look, { thresholdFraction: deps.settings.policy.minQualityImpactPercent / 100, alpha: 0.05 });
+      if (verdict !== 'undecided') settled[model] = verdict;
+    }
   }
-  return { ...step, model_index: modelIndex, cursor, judged, finished: modelIndex >= run.models.length };
+  const allSettled = candidates.length > 0 && candidates.every((m) => settled[m]);
+  return { ...step, cursor: page.cursor, look, judged, stats, settled, finished: page.cursor === null || allSettled };
 }
 
 type Pair = { quality: number | null; cost: number | null; refused: boolean; attempted: boolean; segment: string | null; cluster: string };
@@ -219,7 +250,10 @@ export async function computeMetrics(deps: Deps, ref: RunRef): Promise<{ models:
       for (const [segment, cols] of bySegment) (segments[segment] ??= {})[model] = cols.compare(model, priced);
     }
   }
-  await deps.runs.putMetrics(ref, { models, comparisons, segments });
+  const answers = models.reduce((n, m) => n + m.ok + m.refused, 0);
+  const judgedCount = models.reduce((n, m) => n + m.scored + m.unscored, 0);
+  const judging = { answers, judged: judgedCount, saved_fraction: answers === 0 ? 0 : 1 - judgedCount / answers };
+  await deps.runs.putMetrics(ref, { models, comparisons, segments, judging });
   return { models: models.length, results: total };
 }
 
@@ -245,6 +279,7 @@ export async function recommend(deps: Deps, ref: RunRef): Promise<{ status: stri
     comparisons: new Map(Object.entries(stored.comparisons)),
     segments: new Map(Object.entries(stored.segments).map(([seg, byModel]) => [seg, new Map(Object.entries(byModel))])),
     traffic: trafficVolume(run),
+    judging: stored.judging,
     policy: deps.settings.policy,
     simulated: run.simulated,
     now: new Date(deps.clock.now()),

@@ -25,6 +25,8 @@ export type Settings = {
   priceOverrides: Record<string, PriceOverride>;
   policy: RecommendationPolicy;
   rubricWeights: RubricWeights;
+  /** stop judging a candidate once its quality decision is settled (valid under repeated looks) */
+  sequentialJudging: boolean;
   /** judge calls per ScoreQuality invocation, and how many run at once */
   judgeBatch: number;
   judgeConcurrency: number;

@@ -38,6 +38,7 @@ beforeAll(async () => {
     do {
       const page = await stack.deps.results.page(String(replay.body.run_id), model, cursor, 200);
       for (const r of page.items) {
+        if (r.judge_status !== 'scored') continue;
         const truth = r.answer ? stack.simulator!.trueQuality(r.answer) : undefined;
         // An empty answer is a refusal signalled by the provider; the simulator's judge grades it by the prompt.
         sum += truth ?? r.quality ?? 0;
@@ -54,7 +55,7 @@ afterAll(async () => {
 });
 
 describe('a replay of seven models on the local stack', () => {
-  it('completes with one result per (capture, model) and every answer judged', () => {
+  it('completes with one result per (capture, model), judging until each decision is settled', () => {
     expect(result.status).toBe('completed');
     expect(result.baseline_model).toBe('claude-3.5-sonnet');
     expect(result.simulated).toBe(true);
@@ -63,9 +64,14 @@ describe('a replay of seven models on the local stack', () => {
     for (const m of metrics) {
       expect(m.results).toBe(CAPTURES);
       expect(m.errors).toBe(0);
-      expect(m.scored + m.unscored).toBe(m.ok + m.refused);
+      expect(m.scored + m.unscored + m.not_judged).toBe(m.ok + m.refused);
       expect(m.unscored).toBe(0);
+      expect(m.scored).toBeGreaterThanOrEqual(30);
     }
+    // Sequential judging: clear-cut candidates stop early, so fewer judge calls than answers.
+    const judging = (result.recommendation as RecommendationRecord).judging!;
+    expect(judging.judged).toBeLessThan(judging.answers);
+    expect(judging.saved_fraction).toBeCloseTo(1 - judging.judged / judging.answers, 10);
     expect(result.progress).toEqual({ expected: CAPTURES * 7, stored: CAPTURES * 7, skipped: 0, dead_lettered: 0 });
     expect(result.suspected_double_calls).toBe(0);
   });
@@ -75,8 +81,8 @@ describe('a replay of seven models on the local stack', () => {
     for (const m of result.metrics as ModelMetrics[]) {
       // Against the qualities the simulator gave these very answers: only judge noise separates them.
       expect(Math.abs((m.quality_mean ?? 0) - realizedTruth.get(m.model)!), m.model).toBeLessThan(0.01);
-      // Against the profile's expectation: sampling noise of 150 prompts on top.
-      expect(Math.abs((m.quality_mean ?? 0) - expectedQuality(profileById(m.model)!, harmfulShare)), m.model).toBeLessThan(0.05);
+      // Against the profile's expectation: sampling noise of the judged prompts on top.
+      if (m.scored >= 100) expect(Math.abs((m.quality_mean ?? 0) - expectedQuality(profileById(m.model)!, harmfulShare)), m.model).toBeLessThan(0.05);
     }
   });
 

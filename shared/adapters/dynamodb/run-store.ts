@@ -147,7 +147,7 @@ export class DynamoRunStore implements RunStore {
     const raw = out.Item?.metrics;
     if (!(raw instanceof Uint8Array)) return null;
     // Written by ComputeMetrics from typed values; the shape check guards against an item from another version.
-    const parsed = z.object({ models: z.array(z.object({ model: z.string() }).passthrough()), comparisons: z.record(z.string(), z.unknown()), segments: z.record(z.string(), z.unknown()) }).safeParse(JSON.parse(decodeText(raw)));
+    const parsed = z.object({ models: z.array(z.object({ model: z.string() }).passthrough()), comparisons: z.record(z.string(), z.unknown()), segments: z.record(z.string(), z.unknown()), judging: z.object({ answers: z.number(), judged: z.number(), saved_fraction: z.number() }) }).safeParse(JSON.parse(decodeText(raw)));
     if (!parsed.success) throw new CorruptItemError('run metrics', parsed.error);
     return parsed.data as unknown as RunMetrics;
   }

@@ -15,6 +15,7 @@ const metrics = (model: string, over: Partial<ModelMetrics> = {}): ModelMetrics 
   skipped: 0,
   scored: 99,
   unscored: 0,
+  not_judged: 0,
   quality_mean: 0.8,
   cost_known: true,
   cost_usd_total: 1,
