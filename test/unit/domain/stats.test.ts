@@ -124,3 +124,25 @@ describe('clusteredRelativeChange', () => {
     expect(clustered.ci95[1] - clustered.ci95[0]).toBeGreaterThan(1.5 * (naive.ci95[1] - naive.ci95[0]));
   });
 });
+
+describe('clusteredRelativeChange with many clusters', () => {
+  it('gives a normal interval close to the bootstrap one', () => {
+    const rand = seededRandom(21);
+    const b: number[] = [];
+    const c: number[] = [];
+    const clusters: string[] = [];
+    for (let g = 0; g < 1500; g++) {
+      const shift = 0.1 * (rand() - 0.5);
+      for (let t = 0; t < 3; t++) {
+        b.push(0.7 + shift + 0.05 * rand());
+        c.push(0.66 + shift + 0.05 * rand());
+        clusters.push(`k${g}`);
+      }
+    }
+    const boot = clusteredRelativeChange(b, c, clusters, { resamples: 1500 });
+    const normal = clusteredRelativeChange(b, c, clusters, { bootstrapBelow: 10 });
+    expect(normal.estimate).toBeCloseTo(boot.estimate, 12);
+    expect(Math.abs(normal.ci95[0] - boot.ci95[0])).toBeLessThan(0.003);
+    expect(Math.abs(normal.ci95[1] - boot.ci95[1])).toBeLessThan(0.003);
+  });
+});
