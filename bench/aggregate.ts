@@ -26,7 +26,7 @@ function syntheticResults(capturesPerModel: number): ResultStore {
       cost_usd: error ? 0 : 0.0001 * (1 + MODELS.indexOf(model)) * (1 + rand()), latency_ms: 200 + 800 * rand(), gateway_latency_ms: null,
       error_kind: error ? 'server_error' : null, error_status: null, guardrail_checks: [], attempts: 1, stored_at: '2026-01-01T00:00:00Z',
       segment: SEGMENTS[i % SEGMENTS.length]!, conversation_id: i % 4 === 0 ? `conv${Math.floor(i / 8)}` : null,
-      quality: error ? null : quality, judge: null, judge_status: error ? undefined : 'scored',
+      quality: error ? null : quality, judge: null, judge_status: error ? undefined : 'scored', pairwise: error || model === MODELS[0] ? null : rand() < 0.4 ? 'win' : rand() < 0.5 ? 'tie' : 'loss',
     };
   };
   const notUsed = () => Promise.reject(new Error('not used by the benchmark'));
@@ -38,7 +38,7 @@ function syntheticResults(capturesPerModel: number): ResultStore {
       for (let i = start; i < end; i++) items.push(make(model, i));
       return { items, cursor: end < capturesPerModel ? String(end) : null };
     },
-    claim: notUsed, markCallStarted: notUsed, release: notUsed, complete: notUsed, storeIfAbsent: notUsed, get: notUsed, setScore: notUsed,
+    claim: notUsed, markCallStarted: notUsed, release: notUsed, complete: notUsed, storeIfAbsent: notUsed, get: notUsed, setScore: notUsed, setPairwise: notUsed,
   };
 }
 

@@ -11,6 +11,12 @@ import { createDocumentClient } from '../shared/adapters/dynamodb/client.js';
 import { DynamoTokenStore } from '../shared/adapters/dynamodb/token-store.js';
 import { createToken } from '../shared/use-cases/tokens.js';
 import { runDemo } from './demo.js';
+import { readLabelledPairs } from './labelled-pairs.js';
+import { evaluateJudge } from '../shared/use-cases/judge-eval.js';
+import { PortkeyGateway } from '../shared/adapters/portkey-gateway.js';
+import { HOSTED_PORTKEY_URL, PROVIDER_KEY_VARS, gatewayConfigFrom } from '../shared/config/settings.js';
+import { startGateway } from './gateway.js';
+import { ProviderSimulator } from './simulator/server.js';
 import { startLocalStack } from './stack.js';
 import { cdkContext } from './synth.js';
 import { environmentConfig } from '../cdk/config.js';
@@ -27,6 +33,9 @@ const HELP = `switchyard <command> [options]
   classify-refusals --input FILE|-
         Reads JSON lines with "prompt" and "response"; writes one JSON line per input, in order, with "refusal"
         (none | full | partial) and the "signals" that decided it. No LLM is called.
+  judge-eval --format llmbar|pandalm --file FILE [--judge M] [--limit N]
+        Runs the pairwise judge (both orders) on a human-labelled set and reports agreement with the labels and
+        position consistency. Uses your Portkey or provider keys when set; otherwise the local simulator (simulated).
   estimate --captures FILE|- --candidates a,b [--baseline M] [--judge M] [--max-tokens N]
         Estimated provider + judge spend (low / expected / high) of replaying the captures in FILE (JSON lines in
         the POST /v1/captures shape), without calling any model. Against a deployed API use
@@ -47,6 +56,8 @@ export async function main(argv: string[]): Promise<number> {
         return await estimate(rest);
       case 'classify-refusals':
         return await classifyRefusals(rest);
+      case 'judge-eval':
+        return await judgeEval(rest);
       case undefined:
       case 'help':
       case '--help':
@@ -195,4 +206,37 @@ async function classifyRefusals(args: string[]): Promise<number> {
   process.stdout.write(out.join('\n') + (out.length ? '\n' : ''));
   if (failed > 0) process.stderr.write(`${failed} line(s) could not be read\n`);
   return failed > 0 ? 1 : 0;
+}
+
+async function judgeEval(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { format: { type: 'string' }, file: { type: 'string' }, judge: { type: 'string', default: 'gpt-4o' }, limit: { type: 'string' } } });
+  if (values.format !== 'llmbar' && values.format !== 'pandalm') throw new Error('--format llmbar|pandalm is required');
+  if (!values.file) throw new Error('--file is required');
+  const judge = resolveModel(values.judge);
+  if (!judge) throw new Error(`unknown judge model "${values.judge}"`);
+  let pairs = readLabelledPairs(values.file, values.format);
+  if (values.limit) pairs = pairs.slice(0, Number(values.limit));
+  const llm = await judgeGateway();
+  try {
+    const report = await evaluateJudge(llm.gateway, judge, pairs);
+    process.stdout.write(JSON.stringify({ judge_model: judge.id, format: values.format, mode: llm.mode, ...report }) + '\n');
+  } finally {
+    await llm.stop();
+  }
+  return 0;
+}
+
+/** Real providers when credentials are set; otherwise the simulator behind a local gateway (labelled simulated). */
+async function judgeGateway(): Promise<{ gateway: PortkeyGateway; mode: string; stop: () => Promise<void> }> {
+  if (process.env.PORTKEY_API_KEY) return { gateway: new PortkeyGateway(gatewayConfigFrom(process.env, process.env.PORTKEY_BASE_URL ?? HOSTED_PORTKEY_URL)), mode: 'hosted Portkey', stop: async () => {} };
+  const gw = await startGateway();
+  if (Object.values(PROVIDER_KEY_VARS).some((k) => process.env[k])) return { gateway: new PortkeyGateway(gatewayConfigFrom(process.env, gw.url)), mode: 'self-hosted gateway', stop: () => gw.stop() };
+  const sim = await new ProviderSimulator({ latencyScale: 0 }).start();
+  const providers = ['openai', 'anthropic', 'groq', 'mistral-ai'];
+  const gateway = new PortkeyGateway({
+    baseURL: gw.url,
+    providerKeys: Object.fromEntries(providers.map((p) => [p, 'simulated-key'])),
+    customHosts: Object.fromEntries(providers.map((p) => [p, sim.url])),
+  });
+  return { gateway, mode: 'simulated', stop: async () => { await gw.stop(); await sim.stop(); } };
 }

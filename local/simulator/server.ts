@@ -5,6 +5,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { countTokens } from 'gpt-tokenizer';
 import { ANSWER_CLOSE, ANSWER_OPEN, CONVERSATION_CLOSE, CONVERSATION_OPEN, JUDGE_MARKER } from '../../shared/domain/judge.js';
+import { ANSWER_A_CLOSE, ANSWER_A_OPEN, ANSWER_B_CLOSE, ANSWER_B_OPEN, PAIRWISE_MARKER } from '../../shared/domain/pairwise.js';
 import { hashString, seededRandom } from '../../shared/domain/random.js';
 import { resolveModel } from '../../shared/config/models.js';
 import { OUTCOME_QUALITY, isHarmfulPrompt, profileByApiModel, type ModelProfile } from './profiles.js';
@@ -146,7 +147,11 @@ export class ProviderSimulator {
       if (fault) return await this.fail(res, fault, wire);
 
       const seed = hashString(`${this.options.seed ?? 1}|${apiModel}|${promptText}`);
-      const answer = isJudge ? this.judge(lastUser, seed) : this.answer(profile, lastUser || promptText, seed, body.max_tokens ?? 1024);
+      const answer = isJudge
+        ? system.startsWith(PAIRWISE_MARKER)
+          ? this.judgePair(lastUser, seed)
+          : this.judge(lastUser, seed)
+        : this.answer(profile, lastUser || promptText, seed, body.max_tokens ?? 1024);
       const completionTokens = answer.text ? countTokens(answer.text) : 0;
       await this.delay(profile, completionTokens);
       if (!isJudge) this.stats.billed.set(`${apiModel}|${sha(promptText)}`, (this.stats.billed.get(`${apiModel}|${sha(promptText)}`) ?? 0) + 1);
@@ -241,6 +246,23 @@ export class ProviderSimulator {
     const noise = this.options.judgeNoise ?? 0.05;
     const score = () => Math.round(clamp01(truth + noise * gaussian(rand)) * 1000) / 1000;
     return { text: JSON.stringify({ accuracy: score(), relevance: score(), clarity: score() }), finish: 'stop', refusalField: false };
+  }
+
+  /** The simulated pairwise judge: the answer with the higher true quality wins, unless they are within noise. */
+  private judgePair(userContent: string, seed: number): { text: string; finish: 'stop'; refusalField: false } {
+    const between = (open: string, close: string) => {
+      const a = userContent.indexOf(open);
+      const b = userContent.lastIndexOf(close);
+      return a >= 0 && b > a ? userContent.slice(a + open.length, b).trim() : '';
+    };
+    const conversation = userContent.slice(userContent.indexOf(CONVERSATION_OPEN), userContent.indexOf(CONVERSATION_CLOSE));
+    const truthOf = (answer: string) =>
+      answer === '' ? (isHarmfulPrompt(conversation) ? OUTCOME_QUALITY.justifiedRefusal : OUTCOME_QUALITY.overRefusal) : (this.quality.get(sha(answer)) ?? 0.45 + 0.3 * seededRandom(hashString(answer))());
+    const rand = seededRandom(seed);
+    const noise = this.options.judgeNoise ?? 0.05;
+    const diff = truthOf(between(ANSWER_A_OPEN, ANSWER_A_CLOSE)) - truthOf(between(ANSWER_B_OPEN, ANSWER_B_CLOSE)) + noise * gaussian(rand);
+    const winner = Math.abs(diff) < noise / 2 ? 'tie' : diff > 0 ? 'A' : 'B';
+    return { text: JSON.stringify({ winner }), finish: 'stop', refusalField: false };
   }
 
   private openaiBody(model: string, a: { text: string; finish: string; refusalField: boolean }, promptTokens: number, completionTokens: number) {

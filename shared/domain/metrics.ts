@@ -30,6 +30,7 @@ export class ModelAccumulator {
   private scored = 0;
   private unscored = 0;
   private notJudged = 0;
+  private readonly pairwise = { win: 0, tie: 0, loss: 0 };
   private qualitySum = 0;
   private costSum = 0;
   private costUnknown = 0;
@@ -73,6 +74,7 @@ export class ModelAccumulator {
     } else if (r.status === 'ok' || r.status === 'refused') {
       this.notJudged++;
     }
+    if (r.pairwise) this.pairwise[r.pairwise]++;
     if (r.status === 'ok' || r.status === 'refused') {
       if (r.cost_usd === null) this.costUnknown++;
       else {
@@ -106,6 +108,7 @@ export class ModelAccumulator {
       scored: this.scored,
       unscored: this.unscored,
       not_judged: this.notJudged,
+      pairwise: { ...this.pairwise },
       quality_mean: this.scored === 0 ? null : this.qualitySum / this.scored,
       cost_known: costKnown,
       cost_usd_total: costKnown ? this.costSum : null,

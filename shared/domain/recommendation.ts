@@ -58,6 +58,8 @@ export type Alternative = {
   expected_reliability: { success_rate: number; refusal_rate: number; error_rate: number; guardrail_block_rate: number };
   cost_per_1k_requests_usd: number | null;
   quality_mean: number | null;
+  /** pairwise verdicts vs the baseline's answers, percent (a win or loss needs both orders to agree) */
+  pairwise: { win_rate: number; tie_rate: number; loss_rate: number; n: number } | null;
   latency_ms_p50: number | null;
   latency_ms_p95: number | null;
   sample_size: number;
@@ -129,10 +131,18 @@ export function describeCandidate(m: ModelMetrics, c: Comparison | undefined, ba
     expected_reliability: reliability,
     cost_per_1k_requests_usd: m.cost_per_1k_requests_usd,
     quality_mean: m.quality_mean,
+    pairwise: pairwiseRates(m),
     latency_ms_p50: m.latency_ms_p50,
     latency_ms_p95: m.latency_ms_p95,
     sample_size: quality?.n ?? 0,
   };
+}
+
+function pairwiseRates(m: ModelMetrics): Alternative['pairwise'] {
+  const p = m.pairwise;
+  const n = p ? p.win + p.tie + p.loss : 0;
+  if (!p || n === 0) return null;
+  return { win_rate: pct(p.win / n), tie_rate: pct(p.tie / n), loss_rate: pct(p.loss / n), n };
 }
 
 export function switchSentence(baseline: string, candidate: string, savingPercent: number, qualityPercent: number): string {

@@ -76,6 +76,8 @@ export type ModelMetrics = {
   unscored: number;
   /** answers left unjudged because sequential judging had already settled this model's decision */
   not_judged: number;
+  /** pairwise verdicts against the baseline (both orders must agree for a win or loss) */
+  pairwise: { win: number; tie: number; loss: number };
   quality_mean: number | null;
   cost_known: boolean;
   cost_usd_total: number | null;
@@ -142,6 +144,8 @@ export type ReplayResult = {
   quality?: number | null;
   judge?: { accuracy: number; relevance: number; clarity: number } | null;
   judge_status?: 'scored' | 'unscored';
+  /** pairwise verdict against the baseline's answer, both orders combined */
+  pairwise?: 'win' | 'tie' | 'loss' | null;
 };
 
 export type ClaimOutcome =
@@ -162,6 +166,7 @@ export interface ResultStore {
   storeIfAbsent(item: WorkItem, result: ReplayResult): Promise<boolean>;
   get(runId: string, model: string, captureId: string): Promise<ReplayResult | null>;
   page(runId: string, model: string, cursor: string | null, limit: number): Promise<{ items: ReplayResult[]; cursor: string | null }>;
+  setPairwise(runId: string, model: string, captureId: string, outcome: 'win' | 'tie' | 'loss'): Promise<void>;
   setScore(runId: string, model: string, captureId: string, score: { quality: number | null; judge: ReplayResult['judge']; judge_status: 'scored' | 'unscored' }): Promise<void>;
 }
 

@@ -6,6 +6,8 @@ import { recommendSwitch, type Comparison, type TrafficVolume } from '../domain/
 import { clusteredRelativeChange, pairedRelativeChange, proportionDifference } from '../domain/stats.js';
 import type { Progress, RunRef, ScoringStep } from '../schemas/messages.js';
 import { addPair, emptyPairStats, sequentialDecision, type PairStats } from '../domain/sequential.js';
+import { combineBothOrders } from '../domain/pairwise.js';
+import { askPairwise } from './judge-eval.js';
 import type { ModelMetrics, ReplayResult, RunRecord, StoredCapture } from '../ports/index.js';
 import type { Deps } from './deps.js';
 
@@ -132,6 +134,17 @@ export async function scoreQuality(deps: Deps, step: ScoringStep): Promise<Scori
         if (!judgeable(r)) return;
         const qc = await scoreOf(model, r, capture);
         if (qb !== null && qc !== null) stats[model] = addPair(stats[model] ?? emptyPairStats(), qb, qc);
+        if (deps.settings.pairwiseJudging && capture && judgeable(base) && r.pairwise == null) {
+          const judge = resolveModel(run.request.judge_model)!;
+          const trace = { runId: run.run_id, captureId: r.capture_id };
+          // Both orders: the candidate first, then the baseline first.
+          const [first, second] = await Promise.all([
+            askPairwise(deps.llm, judge, capture.messages, r.answer, base.answer, trace, deps.settings.callTimeoutMs),
+            askPairwise(deps.llm, judge, capture.messages, base.answer, r.answer, trace, deps.settings.callTimeoutMs),
+          ]);
+          judged += 2;
+          if (first && second) await deps.results.setPairwise(run.run_id, model, r.capture_id, combineBothOrders(first, second).outcome);
+        }
       }),
     );
   });

@@ -27,6 +27,8 @@ export type Settings = {
   rubricWeights: RubricWeights;
   /** stop judging a candidate once its quality decision is settled (valid under repeated looks) */
   sequentialJudging: boolean;
+  /** also judge each candidate answer against the baseline's, in both orders (win/tie/loss rates) */
+  pairwiseJudging: boolean;
   /** judge calls per ScoreQuality invocation, and how many run at once */
   judgeBatch: number;
   judgeConcurrency: number;

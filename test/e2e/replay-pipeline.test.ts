@@ -130,5 +130,11 @@ describe('a replay of seven models on the local stack', () => {
     expect(record.sample_size).toBeGreaterThan(CAPTURES * 0.8);
     expect(record.projected_monthly?.saving_usd).toBeGreaterThan(0);
     expect(record.pareto_frontier.map((p) => p.model)).toContain(record.recommended_model);
+    // Pairwise verdicts against the baseline, both orders: the much weaker models lose more than they win.
+    for (const weak of truth.filter((t) => t.quality < -0.15)) {
+      const p = record.alternatives.find((a) => a.model === weak.model)!.pairwise!;
+      expect(p.n).toBeGreaterThan(0);
+      expect(p.loss_rate).toBeGreaterThan(p.win_rate);
+    }
   });
 });

@@ -39,6 +39,7 @@ const ResultItem = z.object({
   quality: z.number().nullable().optional(),
   judge: z.object({ accuracy: z.number(), relevance: z.number(), clarity: z.number() }).nullable().optional(),
   judge_status: z.enum(['scored', 'unscored']).optional(),
+  pairwise: z.enum(['win', 'tie', 'loss']).nullable().optional(),
 });
 
 function toResult(raw: Record<string, unknown>): ReplayResult {
@@ -186,6 +187,18 @@ export class DynamoResultStore implements ResultStore {
     );
     const items = (out.Items ?? []).filter((raw) => raw.status !== 'pending').map(toResult);
     return { items, cursor: out.LastEvaluatedKey ? JSON.stringify(out.LastEvaluatedKey) : null };
+  }
+
+  async setPairwise(runId: string, model: string, captureId: string, outcome: 'win' | 'tie' | 'loss'): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: keys.result(runId, model, captureId),
+        UpdateExpression: 'SET pairwise = :p',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':p': outcome },
+      }),
+    );
   }
 
   async setScore(

@@ -16,6 +16,7 @@ const metrics = (model: string, over: Partial<ModelMetrics> = {}): ModelMetrics 
   scored: 99,
   unscored: 0,
   not_judged: 0,
+  pairwise: { win: 10, tie: 80, loss: 9 },
   quality_mean: 0.8,
   cost_known: true,
   cost_usd_total: 1,

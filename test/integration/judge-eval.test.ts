@@ -1,0 +1,52 @@
+// judge-eval through the real gateway against the simulator, on the LLMBar and PandaLM formats.
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startGateway, type LocalGateway } from '../../local/gateway.js';
+import { readLabelledPairs } from '../../local/labelled-pairs.js';
+import { ProviderSimulator } from '../../local/simulator/server.js';
+import { PortkeyGateway } from '../../shared/adapters/portkey-gateway.js';
+import { resolveModel } from '../../shared/config/models.js';
+import { evaluateJudge } from '../../shared/use-cases/judge-eval.js';
+import { SHARED_DATA } from '../helpers/shared-data.js';
+
+let sim: ProviderSimulator;
+let gw: LocalGateway;
+let llm: PortkeyGateway;
+
+beforeAll(async () => {
+  sim = await new ProviderSimulator({ latencyScale: 0 }).start();
+  gw = await startGateway();
+  llm = new PortkeyGateway({ baseURL: gw.url, providerKeys: { openai: 'simulated' }, customHosts: { openai: sim.url } });
+});
+
+afterAll(async () => {
+  await gw?.stop();
+  await sim?.stop();
+});
+
+describe('judge-eval', () => {
+  it.each([
+    ['llmbar', 'llmbar/LLMBar/Natural/dataset.json'],
+    ['pandalm', 'pandalm-testset/testset-v1.json'],
+  ] as const)('reads the %s format and judges every pair in both orders', async (format, file) => {
+    const pairs = readLabelledPairs(path.join(SHARED_DATA, file), format).slice(0, 12);
+    expect(pairs).toHaveLength(12);
+    const before = sim.stats.judgeCalls;
+    const report = await evaluateJudge(llm, resolveModel('gpt-4o')!, pairs);
+    expect(report.n).toBe(12);
+    expect(report.judged + report.unparseable).toBe(12);
+    expect(sim.stats.judgeCalls - before).toBe(24);
+    for (const k of ['agreement', 'agreement_single_order', 'position_consistency'] as const) {
+      expect(report[k]).toBeGreaterThanOrEqual(0);
+      expect(report[k]).toBeLessThanOrEqual(1);
+    }
+  });
+
+  it('reads PandaLM majority labels, ties included', () => {
+    const pairs = readLabelledPairs(path.join(SHARED_DATA, 'pandalm-testset/testset-v1.json'), 'pandalm');
+    expect(pairs).toHaveLength(999);
+    const counts = { A: 0, B: 0, tie: 0 };
+    for (const p of pairs) counts[p.label]++;
+    expect(counts).toEqual({ A: 422, B: 472, tie: 105 });
+  });
+});
