@@ -38,6 +38,9 @@ export async function runDemo(options: DemoOptions): Promise<{ record: Recommend
     print('');
     print(renderTable(metrics, record) + (record.simulated ? '\n(simulated: provider simulator behind the real gateway; prices from genai-prices)' : ''));
     print('');
+    if (record.judging) print(`Judge calls: ${record.judging.judged} for ${record.judging.answers} answers (sequential judging stopped early for settled candidates; ${(record.judging.saved_fraction * 100).toFixed(0)}% of rubric calls saved).`);
+    if (record.projected_monthly?.saving_usd != null) print(`Projected monthly saving at the captured volume: $${record.projected_monthly.saving_usd.toFixed(2)} (${record.projected_monthly.basis}).`);
+    if (record.upgrade) print(`Upgrade option: ${record.upgrade.reasoning}.`);
     print(`Status: ${String(result.status)}${(result.reasons as string[]).length ? ` (${(result.reasons as string[]).join('; ')})` : ''}`);
     print(`Recommendation${record.simulated ? ' (simulated)' : ''}: ${record.reasoning}`);
     await mkdir(options.out, { recursive: true });

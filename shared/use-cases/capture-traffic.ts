@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { CaptureInputSchema, MAX_BATCH, type CaptureInput } from '../schemas/api.js';
 import { contentId, encodeCaptureBody, flattenMessages, MAX_COMPRESSED_CAPTURE_BYTES, normaliseUsage } from '../domain/capture.js';
 import type { StoredCapture } from '../ports/index.js';
+import { countChatTokens, countTextTokens } from '../domain/tokens.js';
 import type { Deps } from './deps.js';
 import { problem, type RequestProblem } from './errors.js';
 
@@ -29,7 +30,8 @@ function toStored(input: CaptureInput, now: Date): StoredCapture {
     model: input.model,
     messages,
     completion: input.completion,
-    usage: normaliseUsage(input.usage),
+    // Without reported usage, count tokens with the tokenizer and flag them as estimates.
+    usage: normaliseUsage(input.usage) ?? { input_tokens: countChatTokens(messages), output_tokens: countTextTokens(input.completion), estimated: true },
     latency_ms: input.latency_ms ?? null,
     tags: input.tags ?? {},
     conversation_id: input.conversation_id ?? null,

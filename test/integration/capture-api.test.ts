@@ -60,6 +60,14 @@ describe('POST /v1/captures', () => {
     expect(stored?.usage).toEqual({ input_tokens: 12, output_tokens: 2 });
   });
 
+  it('counts tokens with the tokenizer when a capture has no usage, flagged as an estimate', async () => {
+    await acme.request('POST', '/v1/captures', capture({ id: 'no-usage', usage: undefined, completion: 'Lisbon is the capital of Portugal.' }));
+    const stored = await stack.deps.captures.get('acme', 'no-usage');
+    expect(stored?.usage?.estimated).toBe(true);
+    expect(stored?.usage?.output_tokens).toBeGreaterThan(4);
+    expect(stored?.usage?.input_tokens).toBeGreaterThan(7);
+  });
+
   it('stores the same capture once: by client id, and by content when there is no id', async () => {
     expect((await acme.request('POST', '/v1/captures', capture({ id: 'cap-dup' }))).status).toBe(201);
     expect(await acme.request('POST', '/v1/captures', capture({ id: 'cap-dup' }))).toEqual({ status: 200, body: { id: 'cap-dup', status: 'duplicate' } });
