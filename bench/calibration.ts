@@ -17,7 +17,7 @@ const threshold = DEFAULT_POLICY.minQualityImpactPercent / 100;
 
 const metrics = (model: string): ModelMetrics => ({
   model, is_baseline: model === 'base', results: 1, ok: 1, refused: 0, partial_refusals: 0, guardrail_blocked: 0, errors: 0, error_kinds: {}, skipped: 0, scored: 1, unscored: 0, not_judged: 0, pairwise: { win: 0, tie: 0, loss: 0 },
-  quality_mean: 0.8, cost_known: true, cost_usd_total: 1, cost_per_1k_requests_usd: 1, input_tokens: 0, output_tokens: 0, latency_ms_p50: 1, latency_ms_p95: 1, latency_ms_p99: 1,
+  quality_mean: 0.8, cost_known: true, cost_usd_total: 1, cost_per_1k_requests_usd: 1, input_tokens: 0, output_tokens: 0, latency_ms_p50: 1, latency_ms_p95: 1, latency_ms_p99: 1, gateway_latency_ms_p50: null, gateway_latency_ms_p95: null,
   refusal_rate: 0, error_rate: 0, guardrail_block_rate: 0,
 });
 

@@ -153,10 +153,14 @@ export class ProviderSimulator {
           : this.judge(lastUser, seed)
         : this.answer(profile, lastUser || promptText, seed, body.max_tokens ?? 1024);
       const completionTokens = answer.text ? countTokens(answer.text) : 0;
+      const processing = performance.now();
       await this.delay(profile, completionTokens);
+      // Like OpenAI, report the provider's own processing time (Anthropic does not).
+      const processingHeader: Record<string, string> = wire === 'openai' ? { 'openai-processing-ms': String(Math.round(performance.now() - processing)) } : {};
       if (!isJudge) this.stats.billed.set(`${apiModel}|${sha(promptText)}`, (this.stats.billed.get(`${apiModel}|${sha(promptText)}`) ?? 0) + 1);
       return this.send(res, 200, wire === 'anthropic' ? this.anthropicBody(apiModel, answer, promptTokens, completionTokens) : this.openaiBody(apiModel, answer, promptTokens, completionTokens), {
         'x-simulated': 'true',
+        ...processingHeader,
       });
     } finally {
       this.inFlight.set(tracked, (this.inFlight.get(tracked) ?? 1) - 1);

@@ -132,7 +132,7 @@ export class PortkeyGateway implements LlmGateway {
     const started = performance.now();
     const signal = AbortSignal.timeout(request.timeoutMs + 2_000);
     try {
-      const raw: unknown = await client.chat.completions.create(
+      const call = client.chat.completions.create(
         {
           model: request.model.apiModel,
           messages: request.messages.map((m) => ({ role: m.role, content: m.content })),
@@ -142,13 +142,21 @@ export class PortkeyGateway implements LlmGateway {
         undefined,
         { signal } as never,
       );
+      const raw: unknown = await call;
       const latencyMs = performance.now() - started;
+      // The SDK keeps only x-portkey-* headers on the parsed body; the raw response is on its promise.
+      const meta = await (call as unknown as { responsePromise?: Promise<{ responseHeaders?: Headers }> }).responsePromise;
       const parsed = CompletionSchema.safeParse(raw);
       if (!parsed.success) {
         return { ok: false, kind: 'malformed_response', retryable: true, status: 200, retryAfterSeconds: null, latencyMs, guardrailChecks: [] };
       }
       const choice = parsed.data.choices[0] as z.infer<typeof ChoiceSchema>;
       const finish = choice.finish_reason ?? null;
+      // Providers that report their own processing time (OpenAI: openai-processing-ms) let us split the latency:
+      // the rest is the gateway's work plus the network on both sides of it.
+      const reported = meta?.responseHeaders?.get?.('openai-processing-ms');
+      const providerMs = reported ? Number(reported) : Number.NaN;
+      const gatewayLatencyMs = Number.isFinite(providerMs) && providerMs >= 0 && providerMs <= latencyMs ? latencyMs - providerMs : null;
       return {
         ok: true,
         text: typeof choice.message.content === 'string' ? choice.message.content : '',
@@ -157,7 +165,7 @@ export class PortkeyGateway implements LlmGateway {
         stopReason: request.model.wire === 'anthropic' ? finish : null,
         usage: usageFromCompletion(request.model, parsed.data),
         latencyMs,
-        gatewayLatencyMs: null,
+        gatewayLatencyMs,
       };
     } catch (thrown) {
       const latencyMs = performance.now() - started;

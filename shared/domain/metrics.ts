@@ -39,6 +39,7 @@ export class ModelAccumulator {
   private outputTokens = 0;
   private readonly errorKinds: Record<string, number> = {};
   private readonly latencies = new NumberColumn();
+  private readonly gatewayLatencies = new NumberColumn();
 
   constructor(
     private readonly model: string,
@@ -82,6 +83,7 @@ export class ModelAccumulator {
         this.costCounted++;
       }
       if (r.latency_ms !== null) this.latencies.push(r.latency_ms);
+      if (r.gateway_latency_ms !== null) this.gatewayLatencies.push(r.gateway_latency_ms);
     }
     if (r.usage) {
       this.inputTokens += r.usage.input_tokens;
@@ -118,6 +120,8 @@ export class ModelAccumulator {
       latency_ms_p50: lat.length ? percentile(lat, 50) : null,
       latency_ms_p95: lat.length ? percentile(lat, 95) : null,
       latency_ms_p99: lat.length ? percentile(lat, 99) : null,
+      gateway_latency_ms_p50: this.gatewayLatencies.length ? percentile(this.gatewayLatencies.view(), 50) : null,
+      gateway_latency_ms_p95: this.gatewayLatencies.length ? percentile(this.gatewayLatencies.view(), 95) : null,
       refusal_rate: rate(this.refused, attempted),
       error_rate: rate(this.errors, attempted),
       guardrail_block_rate: rate(this.guardrail, attempted),

@@ -87,6 +87,9 @@ export type ModelMetrics = {
   latency_ms_p50: number | null;
   latency_ms_p95: number | null;
   latency_ms_p99: number | null;
+  /** the part of latency outside the provider's own processing, where the provider reports it */
+  gateway_latency_ms_p50: number | null;
+  gateway_latency_ms_p95: number | null;
   refusal_rate: number;
   error_rate: number;
   guardrail_block_rate: number;

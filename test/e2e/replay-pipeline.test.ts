@@ -74,6 +74,13 @@ describe('a replay of seven models on the local stack', () => {
     expect(judging.saved_fraction).toBeCloseTo(1 - judging.judged / judging.answers, 10);
     expect(result.progress).toEqual({ expected: CAPTURES * 7, stored: CAPTURES * 7, skipped: 0, dead_lettered: 0 });
     expect(result.suspected_double_calls).toBe(0);
+    // Latency split where the provider reports its own processing time (OpenAI wire), not where it does not.
+    const byModel = new Map((result.metrics as ModelMetrics[]).map((m) => [m.model, m]));
+    const openai = byModel.get('gpt-4o-mini')!;
+    expect(openai.gateway_latency_ms_p50).toBeGreaterThan(0);
+    expect(openai.gateway_latency_ms_p50!).toBeLessThan(openai.latency_ms_p50!);
+    expect(byModel.get('claude-3.5-haiku')!.gateway_latency_ms_p50).toBeNull();
+    expect(openai.latency_ms_p99).toBeGreaterThanOrEqual(openai.latency_ms_p95!);
   });
 
   it('recovers each model\'s true quality from the simulated judge', () => {

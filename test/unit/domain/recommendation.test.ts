@@ -26,6 +26,8 @@ const metrics = (model: string, over: Partial<ModelMetrics> = {}): ModelMetrics 
   latency_ms_p50: 100,
   latency_ms_p95: 200,
   latency_ms_p99: 300,
+  gateway_latency_ms_p50: null,
+  gateway_latency_ms_p95: null,
   refusal_rate: 0.01,
   error_rate: 0.01,
   guardrail_block_rate: 0,
