@@ -68,6 +68,8 @@ export const ReplayRequestSchema = z.object({
   budget_usd: z.number().positive().max(1_000_000).optional(),
   /** Portkey guardrails applied to every replayed call: short form, `deny: true` only (ARCHITECTURE) */
   guardrails: GuardrailsSchema.optional(),
+  /** ask the judge model about borderline refusal verdicts (an extra judge call for those answers only) */
+  refusal_second_opinion: z.boolean().default(false),
   /** estimate spend without creating a run or calling any model */
   dry_run: z.boolean().default(false),
 });

@@ -7,6 +7,7 @@ import { callTokens, limitFor } from '../domain/limits.js';
 import { backoffSeconds } from '../domain/retry.js';
 import { resultFromOutcome, resultWithoutCall } from '../domain/result.js';
 import { countChatTokens } from '../domain/tokens.js';
+import { secondOpinion } from './refusal-second-opinion.js';
 import type { WorkItem } from '../schemas/messages.js';
 import type { ReplayResult, RunRecord, StoredCapture } from '../ports/index.js';
 import type { Deps } from './deps.js';
@@ -67,6 +68,9 @@ async function callModel(
   const now = () => new Date(deps.clock.now());
   const promptTokens = countChatTokens(capture.messages);
 
+  // Marked before taking a limit slot so the slot is held for the provider call only. A throttled item releases the
+  // claim (which clears the mark); a crash in between is counted as a possible double call, erring on the safe side.
+  await deps.results.markCallStarted(item, claimId);
   // Provider limits, shared by every concurrent worker: no capacity → a delayed copy, not a provider attempt.
   const applicable = limitFor(deps.settings.providerLimits, model);
   let release = async () => {};
@@ -88,7 +92,6 @@ async function callModel(
       return await finish(deps, item, claimId, skipped, c.doubleCall);
     }
 
-    await deps.results.markCallStarted(item, claimId);
     const outcome = await deps.llm.complete({
       model,
       messages: capture.messages,
@@ -114,6 +117,14 @@ async function callModel(
       conversation_id: capture.conversation_id,
     };
     if (budget !== undefined) await deps.runs.settleBudget(ref, (result.cost_usd ?? 0) - reserve);
+    if (outcome.ok && run.request.refusal_second_opinion && result.answer) {
+      const judge = resolveModel(run.request.judge_model);
+      const prompt = capture.messages.filter((m) => m.role === 'user').map((m) => m.content).join('\n');
+      const verdict = judge
+        ? await secondOpinion(deps.llm, judge, { prompt, response: result.answer, verdict: { refusal: result.refusal, signals: result.refusal_signals }, trace: { runId: item.run_id, captureId: item.capture_id } }, deps.settings.callTimeoutMs)
+        : null;
+      if (verdict) Object.assign(result, { refusal: verdict.refusal, refusal_signals: verdict.signals, status: verdict.refusal === 'full' ? 'refused' : 'ok' });
+    }
 
     if (!outcome.ok && outcome.retryable && delivery.receiveCount < deps.settings.maxAttempts) {
       await deps.results.release(item, claimId);

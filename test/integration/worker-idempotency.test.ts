@@ -40,7 +40,7 @@ async function newRun(runId: string, models: string[], captures: string[]): Prom
     run_id: runId,
     status: 'running',
     reasons: [],
-    request: { candidate_models: models, baseline_model: models[0]!, judge_model: 'gpt-4o', captures: { limit: 10 }, deadline_minutes: 10, max_tokens: 256, dry_run: false },
+    request: { candidate_models: models, baseline_model: models[0]!, judge_model: 'gpt-4o', captures: { limit: 10 }, deadline_minutes: 10, max_tokens: 256, dry_run: false, refusal_second_opinion: false },
     models,
     expected: models.length * captures.length,
     captures: captures.length,
