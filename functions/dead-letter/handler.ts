@@ -1,7 +1,7 @@
 // SQS (dead-letter queue) → an `error: dead_lettered` result per work item, so the run still terminates.
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { WorkItemSchema } from '../../shared/schemas/messages.js';
+import { parseWorkItem } from '../../shared/runtime/sqs.js';
 import { recordDeadLetter } from '../../shared/use-cases/dead-letter.js';
 import type { Deps } from '../../shared/use-cases/deps.js';
 import { lazyDeps } from '../../shared/runtime/deps-from-env.js';
@@ -11,15 +11,9 @@ export function makeDeadLetterHandler(getDeps: () => Promise<Deps>) {
     const deps = await getDeps();
     const processor = new BatchProcessor(EventType.SQS);
     const onRecord = async (record: SQSRecord): Promise<string> => {
-      let body: unknown;
-      try {
-        body = JSON.parse(record.body);
-      } catch {
-        return 'dropped';
-      }
-      const item = WorkItemSchema.safeParse(body);
-      if (!item.success) return 'dropped';
-      return recordDeadLetter(deps, item.data, Number(record.attributes.ApproximateReceiveCount ?? '0'));
+      const item = parseWorkItem(record.body);
+      if (!item) return 'dropped';
+      return recordDeadLetter(deps, item, Number(record.attributes.ApproximateReceiveCount ?? '0'));
     };
     return processPartialResponse(event, onRecord, processor, { context, throwOnFullBatchFailure: false } as never);
   };

@@ -1,7 +1,7 @@
 // SQS → one result per (run, capture, model). Partial batch failures: only the records to retry go back.
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { WorkItemSchema } from '../../shared/schemas/messages.js';
+import { parseWorkItem } from '../../shared/runtime/sqs.js';
 import { replayWorkItem } from '../../shared/use-cases/replay-work-item.js';
 import type { Deps } from '../../shared/use-cases/deps.js';
 import { lazyDeps } from '../../shared/runtime/deps-from-env.js';
@@ -24,20 +24,13 @@ export function makeWorkerHandler(getDeps: () => Promise<Deps>) {
     const deps = workerDeps;
     const processor = new BatchProcessor(EventType.SQS);
     const onRecord = async (record: SQSRecord): Promise<string> => {
-      let body: unknown;
-      try {
-        body = JSON.parse(record.body);
-      } catch {
-        deps.log.error('work item is not JSON; dropped', { messageId: record.messageId });
-        return 'dropped';
-      }
-      const item = WorkItemSchema.safeParse(body);
-      if (!item.success) {
+      const item = parseWorkItem(record.body);
+      if (!item) {
         // A malformed message can never succeed: drop it (logged) rather than loop it into the DLQ.
-        deps.log.error('work item does not match its schema; dropped', { messageId: record.messageId });
+        deps.log.error('work item is not valid; dropped', { messageId: record.messageId });
         return 'dropped';
       }
-      const outcome = await replayWorkItem(deps, item.data, {
+      const outcome = await replayWorkItem(deps, item, {
         receiveCount: Number(record.attributes.ApproximateReceiveCount ?? '1'),
         receiptHandle: record.receiptHandle,
       });
