@@ -47,7 +47,7 @@ async function measure(total: number) {
   const run: RunRecord = {
     tenant_id: 't', run_id: 'bench', status: 'aggregating', reasons: [],
     request: { candidate_models: MODELS.slice(1), baseline_model: MODELS[0]!, judge_model: 'gpt-4o', captures: { limit: perModel }, deadline_minutes: 60, max_tokens: 512, dry_run: false, refusal_second_opinion: false },
-    models: MODELS, expected: perModel * MODELS.length, captures: perModel, stored: perModel * MODELS.length, cost_usd: 0, double_calls: 0, reserved_usd: 0, skipped: 0, dead_lettered: 0,
+    models: MODELS, expected: perModel * MODELS.length, captures: perModel, stored: perModel * MODELS.length, cost_usd: 0, double_calls: 0, reserved_usd: 0, judge_cost_usd: 0, skipped: 0, dead_lettered: 0,
     created_at: '2026-01-01T00:00:00Z', deadline: '2026-01-01T01:00:00Z', finished_at: null, simulated: true,
     traffic: { matched: perModel, first_at: '2025-12-01T00:00:00Z', last_at: '2026-01-01T00:00:00Z', capped: false },
   };

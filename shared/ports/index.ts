@@ -51,6 +51,7 @@ export type RunRecord = {
   double_calls: number;
   /** USD reserved against the budget (estimates of calls in flight + actual cost of finished ones) */
   reserved_usd: number;
+  judge_cost_usd: number;
   skipped: number;
   dead_lettered: number;
   created_at: string;
@@ -110,6 +111,8 @@ export interface RunStore {
   recordResult(ref: RunRef, delta: { stored: number; cost_usd: number; double_calls: number; skipped?: number; dead_lettered?: number }): Promise<void>;
   /** Reserves `usd` of the run's budget; false when it would pass the cap. */
   reserveBudget(ref: RunRef, usd: number, budget: number): Promise<boolean>;
+  /** Adds what judge calls cost (rubric, pairwise, refusal second opinions). */
+  addJudgeSpend(ref: RunRef, usd: number): Promise<void>;
   /** Corrects a reservation to the actual cost (delta may be negative). */
   settleBudget(ref: RunRef, delta: number): Promise<void>;
   setStatus(ref: RunRef, status: RunStatus, reasons: string[], finishedAt?: string): Promise<void>;

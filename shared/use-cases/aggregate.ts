@@ -10,6 +10,7 @@ import { combineBothOrders } from '../domain/pairwise.js';
 import { askPairwise } from './judge-eval.js';
 import type { ModelMetrics, ReplayResult, RunRecord, StoredCapture } from '../ports/index.js';
 import type { Deps } from './deps.js';
+import { meteredLlm } from './metered-llm.js';
 
 /** Thrown when a step is given a run that does not exist: a bug in wiring, not user input. */
 export class RunNotFoundError extends Error {
@@ -103,8 +104,18 @@ async function mapLimit<T>(items: readonly T[], limit: number, fn: (item: T) => 
  * sequential judging on, settles candidates whose interval (alpha spent over looks) clears or misses the threshold.
  * Hands back a cursor so the state machine loops; finished when every capture is judged or every candidate settled.
  */
-export async function scoreQuality(deps: Deps, step: ScoringStep): Promise<ScoringStep> {
-  const run = await loadRun(deps, step);
+export async function scoreQuality(base: Deps, step: ScoringStep): Promise<ScoringStep> {
+  const run = await loadRun(base, step);
+  const spend = meteredLlm(base.llm, base.settings.priceOverrides);
+  const deps: Deps = { ...base, llm: spend.llm };
+  try {
+    return await scoreQualityLook(deps, run, step);
+  } finally {
+    await base.runs.addJudgeSpend(step, spend.usd());
+  }
+}
+
+async function scoreQualityLook(deps: Deps, run: RunRecord, step: ScoringStep): Promise<ScoringStep> {
   const baselineModel = run.request.baseline_model;
   const candidates = run.models.filter((m) => m !== baselineModel);
   const open = candidates.filter((m) => !step.settled[m]);

@@ -25,6 +25,7 @@ export async function getReplay(deps: Deps, tenantId: string, runId: string): Pr
       captures: run.captures,
       progress: { expected: run.expected, stored: run.stored, skipped: run.skipped, dead_lettered: run.dead_lettered },
       spend_usd: run.cost_usd,
+      judge_spend_usd: run.judge_cost_usd,
       budget_usd: run.request.budget_usd ?? null,
       suspected_double_calls: run.double_calls,
       created_at: run.created_at,

@@ -8,6 +8,7 @@ import { backoffSeconds } from '../domain/retry.js';
 import { resultFromOutcome, resultWithoutCall } from '../domain/result.js';
 import { countChatTokens } from '../domain/tokens.js';
 import { secondOpinion } from './refusal-second-opinion.js';
+import { meteredLlm } from './metered-llm.js';
 import type { WorkItem } from '../schemas/messages.js';
 import type { ReplayResult, RunRecord, StoredCapture } from '../ports/index.js';
 import type { Deps } from './deps.js';
@@ -120,10 +121,12 @@ async function callModel(
     if (outcome.ok && run.request.refusal_second_opinion && result.answer) {
       const judge = resolveModel(run.request.judge_model);
       const prompt = capture.messages.filter((m) => m.role === 'user').map((m) => m.content).join('\n');
+      const metered = meteredLlm(deps.llm, deps.settings.priceOverrides);
       const verdict = judge
-        ? await secondOpinion(deps.llm, judge, { prompt, response: result.answer, verdict: { refusal: result.refusal, signals: result.refusal_signals }, trace: { runId: item.run_id, captureId: item.capture_id } }, deps.settings.callTimeoutMs)
+        ? await secondOpinion(metered.llm, judge, { prompt, response: result.answer, verdict: { refusal: result.refusal, signals: result.refusal_signals }, trace: { runId: item.run_id, captureId: item.capture_id } }, deps.settings.callTimeoutMs)
         : null;
       if (verdict) Object.assign(result, { refusal: verdict.refusal, refusal_signals: verdict.signals, status: verdict.refusal === 'full' ? 'refused' : 'ok' });
+      await deps.runs.addJudgeSpend(ref, metered.usd());
     }
 
     if (!outcome.ok && outcome.retryable && delivery.receiveCount < deps.settings.maxAttempts) {

@@ -82,6 +82,7 @@ export async function startReplay(deps: Deps, tenantId: string, body: unknown): 
     cost_usd: 0,
     double_calls: 0,
     reserved_usd: 0,
+    judge_cost_usd: 0,
     skipped: 0,
     dead_lettered: 0,
     created_at: new Date(now).toISOString(),

@@ -74,6 +74,8 @@ describe('a replay of seven models on the local stack', () => {
     expect(judging.saved_fraction).toBeCloseTo(1 - judging.judged / judging.answers, 10);
     expect(result.progress).toEqual({ expected: CAPTURES * 7, stored: CAPTURES * 7, skipped: 0, dead_lettered: 0 });
     expect(result.suspected_double_calls).toBe(0);
+    expect(Number(result.judge_spend_usd)).toBeGreaterThan(0);
+    expect(Number(result.spend_usd)).toBeCloseTo((result.metrics as ModelMetrics[]).reduce((s, m) => s + (m.cost_usd_total ?? 0), 0), 8);
     // Latency split where the provider reports its own processing time (OpenAI wire), not where it does not.
     const byModel = new Map((result.metrics as ModelMetrics[]).map((m) => [m.model, m]));
     const openai = byModel.get('gpt-4o-mini')!;

@@ -48,6 +48,7 @@ async function newRun(runId: string, models: string[], captures: string[]): Prom
     cost_usd: 0,
     double_calls: 0,
     reserved_usd: 0,
+    judge_cost_usd: 0,
     skipped: 0,
     dead_lettered: 0,
     created_at: new Date(now).toISOString(),

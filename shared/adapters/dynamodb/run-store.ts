@@ -20,6 +20,7 @@ const RunItem = z.object({
   cost_usd: z.number(),
   double_calls: z.number(),
   reserved_usd: z.number().default(0),
+  judge_cost_usd: z.number().default(0),
   skipped: z.number().default(0),
   dead_lettered: z.number().default(0),
   created_at: z.string(),
@@ -87,6 +88,19 @@ export class DynamoRunStore implements RunStore {
       if (isConditionFailure(error)) return false;
       throw error;
     }
+  }
+
+  async addJudgeSpend(ref: RunRef, usd: number): Promise<void> {
+    if (usd === 0) return;
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: keys.run(ref.tenant_id, ref.run_id),
+        UpdateExpression: 'ADD judge_cost_usd :x',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':x': usd },
+      }),
+    );
   }
 
   async settleBudget(ref: RunRef, delta: number): Promise<void> {
