@@ -17,7 +17,8 @@ import { PortkeyGateway } from '../shared/adapters/portkey-gateway.js';
 import { HOSTED_PORTKEY_URL, PROVIDER_KEY_VARS, gatewayConfigFrom } from '../shared/config/settings.js';
 import { startGateway } from './gateway.js';
 import { ProviderSimulator } from './simulator/server.js';
-import { startLocalStack } from './stack.js';
+import { LOCAL_TABLE, startLocalStack } from './stack.js';
+import { LOCAL_CREDENTIALS } from './emulators.js';
 import { cdkContext } from './synth.js';
 import { environmentConfig } from '../cdk/config.js';
 
@@ -28,8 +29,9 @@ const HELP = `switchyard <command> [options]
         recommendation and write DIR/recommendation.json (default ./switchyard-out).
   start [--port N] [--data DIR] [--schedule-every SECONDS]
         Run the local stack as a long-lived server for curl; prints a bearer token.
-  token create --tenant ID [--label TEXT] [--table NAME --region REGION]
-        Create an API token. With --table, against a deployed table (uses your AWS credentials).
+  token create --tenant ID --table NAME [--region REGION] [--endpoint URL] [--label TEXT]
+        Create an API token in a deployed table (your AWS credentials), or in a running local stack's table with
+        --endpoint ('switchyard start' prints both). Only the token's SHA-256 hash is stored.
   classify-refusals --input FILE|-
         Reads JSON lines with "prompt" and "response"; writes one JSON line per input, in order, with "refusal"
         (none | full | partial) and the "signals" that decided it. No LLM is called.
@@ -88,6 +90,7 @@ async function start(args: string[]): Promise<number> {
   const tokenValue = await stack.createToken('local', 'npm start');
   process.stdout.write(`Switchyard local stack (${stack.mode}) on ${stack.apiUrl}\n`);
   process.stdout.write(`Bearer token for tenant "local": ${tokenValue}\n`);
+  process.stdout.write(`More tokens: npx switchyard token create --tenant NAME --table ${LOCAL_TABLE} --endpoint ${stack.dynamo.endpoint}\n`);
   process.stdout.write(`Try: curl -s -H "authorization: Bearer ${tokenValue}" ${stack.apiUrl}/v1/replays/run_00000000-0000-0000-0000-000000000000\n`);
   let timer: NodeJS.Timeout | undefined;
   if (values['schedule-every']) {
@@ -113,13 +116,14 @@ async function start(args: string[]): Promise<number> {
 async function token(args: string[]): Promise<number> {
   const [sub, ...rest] = args;
   if (sub !== 'create') throw new Error('usage: switchyard token create --tenant ID [--label TEXT] [--table NAME --region REGION]');
-  const { values } = parseArgs({ args: rest, options: { tenant: { type: 'string' }, label: { type: 'string', default: 'cli' }, table: { type: 'string' }, region: { type: 'string' } } });
+  const { values } = parseArgs({ args: rest, options: { tenant: { type: 'string' }, label: { type: 'string', default: 'cli' }, table: { type: 'string' }, region: { type: 'string' }, endpoint: { type: 'string' } } });
   if (!values.tenant) throw new Error('--tenant is required');
   if (!values.table) {
-    throw new Error('--table is required (the deployed table name, from the Stateful stack outputs); for the local stack, `switchyard start` prints a token');
+    throw new Error('--table is required (the deployed table name from the Stateful stack, or the local one `switchyard start` prints)');
   }
   const region = values.region ?? process.env.AWS_REGION ?? 'us-east-1';
-  const store = new DynamoTokenStore(createDocumentClient({ region }), values.table);
+  const local = values.endpoint ? { endpoint: values.endpoint, credentials: LOCAL_CREDENTIALS } : {};
+  const store = new DynamoTokenStore(createDocumentClient({ region, ...local }), values.table);
   const value = await createToken(store, values.tenant, values.label);
   process.stdout.write(`${value}\n`);
   process.stderr.write('Store this token now: only its SHA-256 hash is kept.\n');
