@@ -15,8 +15,10 @@ const { values } = parseArgs({
     calls: { type: 'string', default: '5000' },
     latency: { type: 'string', default: '1000' },
     concurrency: { type: 'string', default: '8' },
-    workers: { type: 'string', default: '12' },
-    batch: { type: 'string', default: '4' },
+    // The local event source: invocations × batch size in flight. It must exceed the provider slots (here 48 for 32)
+    // so a freed slot always has a call waiting, as a deployed event source with enough max concurrency would.
+    workers: { type: 'string', default: '24' },
+    batch: { type: 'string', default: '2' },
     models: { type: 'string', default: 'gpt-4o-mini,claude-3.5-haiku,llama-3.3-70b,mistral-large' },
   },
 });
