@@ -22,6 +22,25 @@ export function percentile(xs: ArrayLike<number>, p: number): number {
 
 export type Interval = [number, number];
 
+/** Seeded percentile bootstrap of the relative change sum(c)/sum(b) - 1 over resampled units (pairs or clusters). */
+function bootstrapRelativeChange(b: ArrayLike<number>, c: ArrayLike<number>, seed: number, resamples: number): Interval {
+  const rand = seededRandom(seed);
+  const n = b.length;
+  const stats = new Float64Array(resamples);
+  for (let r = 0; r < resamples; r++) {
+    let sb = 0;
+    let sc = 0;
+    for (let i = 0; i < n; i++) {
+      const j = Math.floor(rand() * n);
+      sb += b[j] as number;
+      sc += c[j] as number;
+    }
+    stats[r] = sb === 0 ? 0 : (sc - sb) / sb;
+  }
+  return [percentile(stats, 2.5), percentile(stats, 97.5)];
+}
+
+
 /** z for a two-sided 95% interval. */
 export const Z95 = 1.959963984540054;
 
@@ -46,20 +65,7 @@ export function pairedRelativeChange(
   if (n < 2 || sb === 0) return { estimate, ci95: [Number.NaN, Number.NaN], n };
 
   if (n < (options.bootstrapBelow ?? 4000)) {
-    const rand = seededRandom(options.seed ?? 17);
-    const resamples = options.resamples ?? 2000;
-    const stats = new Float64Array(resamples);
-    for (let r = 0; r < resamples; r++) {
-      let b = 0;
-      let c = 0;
-      for (let i = 0; i < n; i++) {
-        const j = Math.floor(rand() * n);
-        b += baseline[j] as number;
-        c += candidate[j] as number;
-      }
-      stats[r] = b === 0 ? 0 : (c - b) / b;
-    }
-    return { estimate, ci95: [percentile(stats, 2.5), percentile(stats, 97.5)], n };
+    return { estimate, ci95: bootstrapRelativeChange(baseline, candidate, options.seed ?? 17, options.resamples ?? 2000), n };
   }
 
   // Delta method for R = mean(d) / mean(b), d = c - b.
@@ -137,18 +143,6 @@ export function clusteredRelativeChange(
     const se = Math.sqrt(ss / (g - 1) / g) / meanB;
     return { estimate, ci95: [estimate - Z95 * se, estimate + Z95 * se], n: baseline.length, clusters: g };
   }
-  const rand = seededRandom(options.seed ?? 17);
-  const resamples = options.resamples ?? 2000;
-  const stats = new Float64Array(resamples);
-  for (let r = 0; r < resamples; r++) {
-    let b = 0;
-    let c = 0;
-    for (let i = 0; i < sums.length; i++) {
-      const g = sums[Math.floor(rand() * sums.length)]!;
-      b += g.b;
-      c += g.c;
-    }
-    stats[r] = b === 0 ? 0 : (c - b) / b;
-  }
-  return { estimate, ci95: [percentile(stats, 2.5), percentile(stats, 97.5)], n: baseline.length, clusters: sums.length };
+  const ci95 = bootstrapRelativeChange(Float64Array.from(sums, (x) => x.b), Float64Array.from(sums, (x) => x.c), options.seed ?? 17, options.resamples ?? 2000);
+  return { estimate, ci95, n: baseline.length, clusters: sums.length };
 }

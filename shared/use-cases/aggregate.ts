@@ -26,8 +26,6 @@ async function loadRun(deps: Deps, ref: RunRef): Promise<RunRecord> {
   return run;
 }
 
-const PAGE = 100;
-
 /** CheckProgress: done when every work item has a result, or the deadline has passed. */
 export async function checkProgress(deps: Deps, ref: RunRef): Promise<Progress> {
   const run = await loadRun(deps, ref);

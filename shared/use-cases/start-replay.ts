@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { resolveModel } from '../config/models.js';
 import { seededSample } from '../domain/random.js';
+import { newRunRecord } from '../domain/run.js';
 import { estimateReplay, type ReplayEstimate } from '../domain/estimate.js';
 import { ReplayRequestSchema, type ReplayRequest } from '../schemas/api.js';
 import type { WorkItem } from '../schemas/messages.js';
@@ -69,33 +70,29 @@ export async function startReplay(deps: Deps, tenantId: string, body: unknown): 
     return { ok: true, dry_run: true, captures: chosen.length, models, baseline_model: baseline, estimate };
   }
   const now = deps.clock.now();
-  const run: RunRecord = {
-    tenant_id: tenantId,
-    run_id: `run_${randomUUID()}`,
-    status: 'running',
-    reasons: [],
+  const run = newRunRecord({
+    tenantId,
+    runId: `run_${randomUUID()}`,
     request: { ...request, baseline_model: baseline },
     models,
-    expected: chosen.length * models.length,
     captures: chosen.length,
-    stored: 0,
-    cost_usd: 0,
-    double_calls: 0,
-    reserved_usd: 0,
-    judge_cost_usd: 0,
-    skipped: 0,
-    dead_lettered: 0,
-    created_at: new Date(now).toISOString(),
-    deadline: new Date(now + request.deadline_minutes * 60_000).toISOString(),
-    finished_at: null,
+    now,
     simulated: deps.settings.simulated,
     traffic: trafficOf(pool, sample ? SAMPLE_POOL : request.captures.limit),
-  };
+  });
   await deps.runs.create(run);
   const items: WorkItem[] = [];
   for (const c of chosen) for (const model of models) items.push({ v: 1, tenant_id: tenantId, run_id: run.run_id, capture_id: c.id, model });
-  await deps.queue.enqueue(items);
-  await deps.workflow.startAggregation({ tenant_id: tenantId, run_id: run.run_id });
+  const ref = { tenant_id: tenantId, run_id: run.run_id };
+  // The state machine first: whatever happens next, it ends the run (at the latest at its deadline).
+  await deps.workflow.startAggregation(ref);
+  try {
+    await deps.queue.enqueue(items);
+  } catch (error) {
+    // Some work items may be queued: the run ends failed or partial, never silently hangs.
+    await deps.runs.setStatus(ref, 'failed', ['enqueue failed: the work items could not all be queued'], new Date(deps.clock.now()).toISOString());
+    throw error;
+  }
   deps.log.info('replay started', { runId: run.run_id, captures: chosen.length, models: models.length });
   return { ok: true, run_id: run.run_id, status: 'running', captures: chosen.length, models, expected: run.expected, deadline: run.deadline, baseline_model: baseline, budget_usd: request.budget_usd ?? null };
 }

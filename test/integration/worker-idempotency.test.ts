@@ -7,6 +7,7 @@ import type { LocalStack } from '../../local/stack.js';
 import type { WorkItem } from '../../shared/schemas/messages.js';
 import type { RunRecord } from '../../shared/ports/index.js';
 import { startTestStack } from '../helpers/stack.js';
+import { newRunRecord } from '../../shared/domain/run.js';
 
 let stack: LocalStack;
 const TENANT = 'acme';
@@ -34,29 +35,16 @@ afterAll(async () => {
 });
 
 async function newRun(runId: string, models: string[], captures: string[]): Promise<RunRecord> {
-  const now = Date.now();
-  const run: RunRecord = {
-    tenant_id: TENANT,
-    run_id: runId,
-    status: 'running',
-    reasons: [],
+  const run = newRunRecord({
+    tenantId: TENANT,
+    runId,
     request: { candidate_models: models, baseline_model: models[0]!, judge_model: 'gpt-4o', captures: { limit: 10 }, deadline_minutes: 10, max_tokens: 256, dry_run: false, refusal_second_opinion: false },
     models,
-    expected: models.length * captures.length,
     captures: captures.length,
-    stored: 0,
-    cost_usd: 0,
-    double_calls: 0,
-    reserved_usd: 0,
-    judge_cost_usd: 0,
-    skipped: 0,
-    dead_lettered: 0,
-    created_at: new Date(now).toISOString(),
-    deadline: new Date(now + 600_000).toISOString(),
-    finished_at: null,
+    now: Date.now(),
     simulated: true,
     traffic: null,
-  };
+  });
   await stack.deps.runs.create(run);
   return run;
 }
