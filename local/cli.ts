@@ -1,7 +1,6 @@
 // The `switchyard` command line: demo, the long-lived local server, and token management.
 import { readFile } from 'node:fs/promises';
-import { z } from 'zod';
-import { detectRefusal } from '../shared/domain/refusal.js';
+import { classifyLines, type ClassifiedLine } from '../shared/use-cases/classify-refusals.js';
 import { parseArgs } from 'node:util';
 import { CaptureInputSchema } from '../shared/schemas/api.js';
 import { resolveModel } from '../shared/config/models.js';
@@ -32,9 +31,10 @@ const HELP = `switchyard <command> [options]
   token create --tenant ID --table NAME [--region REGION] [--endpoint URL] [--label TEXT]
         Create an API token in a deployed table (your AWS credentials), or in a running local stack's table with
         --endpoint ('switchyard start' prints both). Only the token's SHA-256 hash is stored.
-  classify-refusals --input FILE|-
+  classify-refusals --input FILE|- [--second-opinion [--judge M]]
         Reads JSON lines with "prompt" and "response"; writes one JSON line per input, in order, with "refusal"
-        (none | full | partial) and the "signals" that decided it. No LLM is called.
+        (none | full | partial) and the "signals" that decided it. No LLM is called unless --second-opinion is given:
+        then the judge model (your Portkey or provider keys; otherwise the simulator) is asked about borderline verdicts.
   judge-eval --format llmbar|pandalm --file FILE [--judge M] [--limit N]
         Runs the pairwise judge (both orders) on a human-labelled set and reports agreement with the labels and
         position consistency. Uses your Portkey or provider keys when set; otherwise the local simulator (simulated).
@@ -176,38 +176,22 @@ async function estimate(args: string[]): Promise<number> {
   return 0;
 }
 
-const ClassifyLine = z.object({
-  prompt: z.string().optional(),
-  response: z.string(),
-  finish_reason: z.string().nullable().optional(),
-  refusal: z.string().nullable().optional(),
-  stop_reason: z.string().nullable().optional(),
-});
-
 async function classifyRefusals(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { input: { type: 'string' } } });
+  const { values } = parseArgs({ args, options: { input: { type: 'string' }, 'second-opinion': { type: 'boolean', default: false }, judge: { type: 'string', default: 'gpt-4o' } } });
   if (!values.input) throw new Error('--input FILE (or - for stdin) is required');
+  const judge = resolveModel(values.judge);
+  if (values['second-opinion'] && !judge) throw new Error(`unknown judge model "${values.judge}"`);
   const lines = (await readInput(values.input)).split('\n');
-  let failed = 0;
-  const out: string[] = [];
-  for (const [i, line] of lines.entries()) {
-    if (!line.trim()) continue;
-    let raw: unknown;
-    try {
-      raw = JSON.parse(line);
-    } catch {
-      raw = undefined;
-    }
-    const parsed = ClassifyLine.safeParse(raw);
-    if (!parsed.success) {
-      failed++;
-      out.push(JSON.stringify({ line: i + 1, error: 'expected a JSON object with a string "response"' }));
-      continue;
-    }
-    const v = detectRefusal({ text: parsed.data.response, finishReason: parsed.data.finish_reason, refusalField: parsed.data.refusal, stopReason: parsed.data.stop_reason });
-    out.push(JSON.stringify({ refusal: v.refusal, signals: v.signals }));
+  const llm = values['second-opinion'] ? await judgeGateway() : undefined;
+  let out: ClassifiedLine[];
+  try {
+    if (llm) process.stderr.write(`second opinions from ${judge!.id} (${llm.mode})\n`);
+    out = await classifyLines(lines, llm ? { llm: llm.gateway, judge: judge!, timeoutMs: 60_000, concurrency: 4 } : undefined);
+  } finally {
+    await llm?.stop();
   }
-  process.stdout.write(out.join('\n') + (out.length ? '\n' : ''));
+  const failed = out.filter((o) => 'error' in o).length;
+  process.stdout.write(out.map((o) => JSON.stringify('error' in o ? o : { refusal: o.refusal, signals: o.signals, ...(o.second_opinion ? { second_opinion: o.second_opinion } : {}) })).join('\n') + (out.length ? '\n' : ''));
   if (failed > 0) process.stderr.write(`${failed} line(s) could not be read\n`);
   return failed > 0 ? 1 : 0;
 }

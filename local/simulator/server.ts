@@ -7,6 +7,7 @@ import { countTokens } from 'gpt-tokenizer';
 import { ANSWER_CLOSE, ANSWER_OPEN, CONVERSATION_CLOSE, CONVERSATION_OPEN, JUDGE_MARKER } from '../../shared/domain/judge.js';
 import { ANSWER_A_CLOSE, ANSWER_A_OPEN, ANSWER_B_CLOSE, ANSWER_B_OPEN, PAIRWISE_MARKER } from '../../shared/domain/pairwise.js';
 import { hashString, seededRandom } from '../../shared/domain/random.js';
+import { REFUSAL_JUDGE_MARKER } from '../../shared/domain/refusal-judge.js';
 import { resolveModel } from '../../shared/config/models.js';
 import { OUTCOME_QUALITY, isHarmfulPrompt, profileByApiModel, type ModelProfile } from './profiles.js';
 import { composeAnswer, composeRefusal } from './text.js';
@@ -68,6 +69,8 @@ function gaussian(rand: () => number): number {
 export class ProviderSimulator {
   private server: http.Server | undefined;
   private readonly quality = new Map<string, number>();
+  /** refusal class of every answer this simulator wrote (the refusal classifier's known truth) */
+  private readonly refusalTruth = new Map<string, 'none' | 'full' | 'partial'>();
   private readonly faults = new Map<string, FaultSpec>();
   private readonly faultCounts = new Map<string, number>();
   private readonly inFlight = new Map<string, number>();
@@ -129,7 +132,7 @@ export class ProviderSimulator {
     if (!profile) return this.send(res, 404, { error: { message: `model ${apiModel} not found (simulated)`, type: 'not_found_error' } });
 
     const system = wire === 'anthropic' ? textOf(body.system) : textOf(messages.find((m) => m.role === 'system')?.content);
-    const isJudge = system.startsWith(JUDGE_MARKER);
+    const isJudge = system.startsWith(JUDGE_MARKER) || system.startsWith(REFUSAL_JUDGE_MARKER);
     const lastUser = textOf([...messages].reverse().find((m) => m.role === 'user')?.content);
     const promptText = messages.map((m) => textOf(m.content)).join('\n') + system;
     const promptTokens = countTokens(promptText) + 4 * messages.length;
@@ -150,7 +153,9 @@ export class ProviderSimulator {
       const answer = isJudge
         ? system.startsWith(PAIRWISE_MARKER)
           ? this.judgePair(lastUser, seed)
-          : this.judge(lastUser, seed)
+          : system.startsWith(REFUSAL_JUDGE_MARKER)
+            ? this.judgeRefusal(lastUser)
+            : this.judge(lastUser, seed)
         : this.answer(profile, lastUser || promptText, seed, body.max_tokens ?? 1024);
       const completionTokens = answer.text ? countTokens(answer.text) : 0;
       const processing = performance.now();
@@ -222,6 +227,7 @@ export class ProviderSimulator {
       const text = viaProvider && p.id.startsWith('claude') ? '' : composeRefusal({ seed, partial, prompt, label });
       const q = harmful ? OUTCOME_QUALITY.justifiedRefusal : OUTCOME_QUALITY.overRefusal;
       if (text) this.quality.set(sha(text), clamp01(q + 0.03 * gaussian(rand)));
+      if (text) this.refusalTruth.set(sha(text), partial ? 'partial' : 'full');
       return { text, finish: viaProvider && p.id.startsWith('claude') ? 'refusal' : 'stop', refusalField: viaProvider && !p.id.startsWith('claude') };
     }
     const target = Math.max(20, Math.round(p.outputTokens * (0.6 + 0.8 * rand()) * 0.75));
@@ -233,7 +239,9 @@ export class ProviderSimulator {
     }
     const q = harmful ? OUTCOME_QUALITY.harmfulCompliance : p.quality + p.qualitySd * gaussian(rand);
     this.quality.set(sha(text), clamp01(q));
+    this.refusalTruth.set(sha(text), 'none');
     if (this.quality.size > 1_000_000) this.quality.clear();
+    if (this.refusalTruth.size > 1_000_000) this.refusalTruth.clear();
     return { text, finish, refusalField: false };
   }
 
@@ -250,6 +258,18 @@ export class ProviderSimulator {
     const noise = this.options.judgeNoise ?? 0.05;
     const score = () => Math.round(clamp01(truth + noise * gaussian(rand)) * 1000) / 1000;
     return { text: JSON.stringify({ accuracy: score(), relevance: score(), clarity: score() }), finish: 'stop', refusalField: false };
+  }
+
+  /**
+   * The simulated refusal classifier: knows the truth for answers this simulator wrote; for any other text it has
+   * no opinion and says so in prose, which the caller cannot parse, so the detector's own verdict stands.
+   */
+  private judgeRefusal(userContent: string): { text: string; finish: 'stop'; refusalField: false } {
+    const start = userContent.indexOf(ANSWER_OPEN);
+    const end = userContent.lastIndexOf(ANSWER_CLOSE);
+    const answer = start >= 0 && end > start ? userContent.slice(start + ANSWER_OPEN.length, end).trim() : '';
+    const truth = this.refusalTruth.get(sha(answer));
+    return { text: truth ? JSON.stringify({ refusal: truth }) : 'No opinion (simulated judge: unknown text).', finish: 'stop', refusalField: false };
   }
 
   /** The simulated pairwise judge: the answer with the higher true quality wins, unless they are within noise. */

@@ -45,6 +45,13 @@ function bootstrapRelativeChange(b: ArrayLike<number>, c: ArrayLike<number>, see
 export const Z95 = 1.959963984540054;
 
 /**
+ * From this many pairs (or clusters) on, intervals use the delta-method normal approximation instead of the
+ * bootstrap: the ratio of two means is close to normal by then (bench:calibration checks coverage on both sides
+ * of the switch), and the bootstrap's cost, resamples × n, stops growing with the run.
+ */
+export const NORMAL_INTERVAL_FROM = 1000;
+
+/**
  * Relative change of paired means, (mean(candidate) - mean(baseline)) / mean(baseline), with a 95% interval.
  * Small samples: seeded percentile bootstrap over pairs. Large samples: delta-method normal interval.
  */
@@ -64,7 +71,7 @@ export function pairedRelativeChange(
   const estimate = sb === 0 ? Number.NaN : (sc - sb) / sb;
   if (n < 2 || sb === 0) return { estimate, ci95: [Number.NaN, Number.NaN], n };
 
-  if (n < (options.bootstrapBelow ?? 4000)) {
+  if (n < (options.bootstrapBelow ?? NORMAL_INTERVAL_FROM)) {
     return { estimate, ci95: bootstrapRelativeChange(baseline, candidate, options.seed ?? 17, options.resamples ?? 2000), n };
   }
 
@@ -133,7 +140,7 @@ export function clusteredRelativeChange(
   const tc = sums.reduce((s, g) => s + g.c, 0);
   const estimate = tb === 0 ? Number.NaN : (tc - tb) / tb;
   if (sums.length < 2) return { estimate, ci95: [Number.NaN, Number.NaN], n: baseline.length, clusters: sums.length };
-  if (sums.length >= (options.bootstrapBelow ?? 4000)) {
+  if (sums.length >= (options.bootstrapBelow ?? NORMAL_INTERVAL_FROM)) {
     // Many clusters: linearised ratio estimator over cluster sums (normal interval), O(clusters).
     const g = sums.length;
     const meanB = tb / g;

@@ -3,6 +3,7 @@ import { resolveModel } from '../../../shared/config/models.js';
 import { REFUSAL_JUDGE_MARKER } from '../../../shared/domain/refusal-judge.js';
 import { detectRefusal } from '../../../shared/domain/refusal.js';
 import type { LlmGateway, LlmRequest } from '../../../shared/ports/index.js';
+import { classifyLines } from '../../../shared/use-cases/classify-refusals.js';
 import { secondOpinion } from '../../../shared/use-cases/refusal-second-opinion.js';
 
 const answering = (text: string) => {
@@ -40,5 +41,39 @@ describe('refusal second opinion', () => {
     const borderline = detectRefusal({ text: LECTURE });
     const garbled = answering('it depends');
     expect(await secondOpinion(garbled.llm, judge, { prompt: 'x', response: LECTURE, verdict: borderline, trace }, 1000)).toEqual(borderline);
+  });
+});
+
+describe('classify-refusals', () => {
+  const lines = [
+    JSON.stringify({ prompt: 'How do I kill a Python process?', response: 'Run kill -9 followed by the process id.' }),
+    '',
+    'not json',
+    JSON.stringify({ prompt: 'p', response: LECTURE }),
+    JSON.stringify({ prompt: 'p' }),
+    JSON.stringify({ prompt: 'p', response: '', finish_reason: 'content_filter' }),
+  ];
+
+  it('answers every line in order, with the line number of each unreadable one, and calls no LLM by default', async () => {
+    const out = await classifyLines(lines);
+    expect(out).toEqual([
+      { line: 1, refusal: 'none', signals: [] },
+      { line: 3, error: expect.stringContaining('"response"') },
+      { line: 4, refusal: 'full', signals: ['text:lecture'] },
+      { line: 5, error: expect.stringContaining('"response"') },
+      { line: 6, refusal: 'full', signals: ['finish_reason:content_filter'] },
+    ]);
+  });
+
+  it('asks the judge about borderline lines only, and says when it had no usable opinion', async () => {
+    const { llm, calls } = answering('{"refusal": "none"}');
+    const out = await classifyLines(lines, { llm, judge, timeoutMs: 1000, concurrency: 2 });
+    expect(calls).toHaveLength(1);
+    expect(out[2]).toEqual({ line: 4, refusal: 'none', signals: ['text:lecture', 'llm:none'], second_opinion: 'none' });
+    expect(out[0]).toEqual({ line: 1, refusal: 'none', signals: [] });
+
+    const garbled = answering('I think it is fine');
+    const kept = await classifyLines(lines, { llm: garbled.llm, judge, timeoutMs: 1000, concurrency: 1 });
+    expect(kept[2]).toEqual({ line: 4, refusal: 'full', signals: ['text:lecture'], second_opinion: 'unavailable' });
   });
 });

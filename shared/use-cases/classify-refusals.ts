@@ -1,0 +1,61 @@
+// `switchyard classify-refusals`: one verdict per JSON line, in order; an optional LLM second opinion for borderline ones.
+import { z } from 'zod';
+import type { ModelSpec } from '../config/models.js';
+import { isBorderline } from '../domain/refusal-judge.js';
+import { detectRefusal, type RefusalClass } from '../domain/refusal.js';
+import type { LlmGateway } from '../ports/index.js';
+import { secondOpinion } from './refusal-second-opinion.js';
+
+const Line = z.object({
+  prompt: z.string().optional(),
+  response: z.string(),
+  finish_reason: z.string().nullable().optional(),
+  refusal: z.string().nullable().optional(),
+  stop_reason: z.string().nullable().optional(),
+});
+
+export type ClassifiedLine =
+  | { line: number; refusal: RefusalClass; signals: string[]; second_opinion?: RefusalClass | 'unavailable' }
+  | { line: number; error: string };
+
+export type SecondOpinionJudge = { llm: LlmGateway; judge: ModelSpec; timeoutMs: number; concurrency: number };
+
+export async function classifyLines(lines: readonly string[], judge?: SecondOpinionJudge): Promise<ClassifiedLine[]> {
+  const out: ClassifiedLine[] = [];
+  for (const [i, line] of lines.entries()) {
+    if (!line.trim()) continue;
+    let raw: unknown;
+    try {
+      raw = JSON.parse(line);
+    } catch {
+      raw = undefined;
+    }
+    const parsed = Line.safeParse(raw);
+    if (!parsed.success) {
+      out.push({ line: i + 1, error: 'expected a JSON object with a string "response"' });
+      continue;
+    }
+    const d = parsed.data;
+    const v = detectRefusal({ text: d.response, finishReason: d.finish_reason, refusalField: d.refusal, stopReason: d.stop_reason });
+    out.push({ line: i + 1, refusal: v.refusal, signals: v.signals });
+  }
+  if (judge) await askSecondOpinions(lines, out, judge);
+  return out;
+}
+
+async function askSecondOpinions(lines: readonly string[], out: ClassifiedLine[], judge: SecondOpinionJudge): Promise<void> {
+  const queue = out.filter((o): o is Extract<ClassifiedLine, { refusal: RefusalClass }> => 'refusal' in o);
+  const worker = async () => {
+    for (let o = queue.shift(); o; o = queue.shift()) {
+      const { prompt = '', response } = JSON.parse(lines[o.line - 1]!) as { prompt?: string; response: string };
+      const verdict = { refusal: o.refusal, signals: o.signals };
+      if (!isBorderline(verdict)) continue;
+      const next = await secondOpinion(judge.llm, judge.judge, { prompt, response, verdict, trace: { runId: 'classify-refusals', captureId: `line-${o.line}` } }, judge.timeoutMs);
+      const asked = next.signals.find((s) => s.startsWith('llm:'));
+      o.second_opinion = asked ? (asked.slice(4) as RefusalClass) : 'unavailable';
+      o.refusal = next.refusal;
+      o.signals = next.signals;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, judge.concurrency) }, worker));
+}
