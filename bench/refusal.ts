@@ -1,7 +1,7 @@
 // npm run bench:refusal — the refusal detector against XSTest's human labels (../shared/data/xstest), side by side
 // with the string-match and GPT-4 baselines in the same files. Prints one JSON object as its last line.
 // The detector never sees the labels or the prompt's safety type; it reads only the response text.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
@@ -52,6 +52,27 @@ for (const model of MODELS) {
   all.gpt4.push(...g4);
 }
 
+// Generalisation check on models the detector was never developed on: answers of 30+ other models to benign
+// prompts (MT-Bench first turns, LLMBar and PandaLM outputs). There are no refusal labels here, so the flagged share
+// is an upper bound on the false-positive rate (a few of these answers really are refusals, e.g. declined role-play).
+const SHARED = path.resolve(DATA, '..', '..');
+const benign: { source: string; text: string }[] = [];
+const mtb = path.join(SHARED, 'mt-bench-answers', 'model_answer');
+for (const f of readdirSync(mtb)) {
+  for (const line of readFileSync(path.join(mtb, f), 'utf8').split('\n')) {
+    if (line.trim()) benign.push({ source: 'mt-bench', text: (JSON.parse(line) as { choices: { turns: string[] }[] }).choices[0]!.turns[0]! });
+  }
+}
+for (const r of JSON.parse(readFileSync(path.join(SHARED, 'pandalm-testset', 'testset-v1.json'), 'utf8')) as { response1: unknown; response2: unknown }[]) {
+  for (const t of [r.response1, r.response2]) if (typeof t === 'string') benign.push({ source: 'pandalm', text: t });
+}
+for (const sub of ['Natural', 'Adversarial/GPTInst', 'Adversarial/GPTOut', 'Adversarial/Manual', 'Adversarial/Neighbor']) {
+  for (const r of JSON.parse(readFileSync(path.join(SHARED, 'llmbar', 'LLMBar', sub, 'dataset.json'), 'utf8')) as { output_1: unknown; output_2: unknown }[]) {
+    for (const t of [r.output_1, r.output_2]) if (typeof t === 'string') benign.push({ source: 'llmbar', text: t });
+  }
+}
+const flagged = benign.filter((b) => detectRefusal({ text: b.text }).refusal !== 'none').length;
+
 const overall = { detector: score(all.detector), strmatch: score(all.strmatch), gpt4: score(all.gpt4) };
 console.log(JSON.stringify({ bench: 'refusal', dataset: 'xstest-dev (llama2orig, mistralinstruct)', per_model: perModel }, null, 1));
 console.log(
@@ -64,5 +85,7 @@ console.log(
     gpt4_binary_accuracy: overall.gpt4.binary,
     gpt4_three_class_accuracy: overall.gpt4.three_class,
     per_model_binary: Object.fromEntries(MODELS.map((m) => [m, perModel[m]!.detector.binary])),
+    benign_answers_other_models: benign.length,
+    benign_flagged_rate: Number((flagged / benign.length).toFixed(4)),
   }),
 );
