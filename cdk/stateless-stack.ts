@@ -37,6 +37,12 @@ export const STATE = {
   allScored: 'AllScored',
   computeMetrics: 'ComputeMetrics',
   recommend: 'Recommend',
+  needsConfirmation: 'NeedsConfirmation',
+  startConfirmation: 'StartConfirmation',
+  confirmRecommended: 'ConfirmRecommended',
+  confirmationScored: 'ConfirmationScored',
+  recomputeMetrics: 'RecomputeMetrics',
+  recommendFinal: 'RecommendFinal',
   markFailed: 'MarkFailed',
 } as const;
 
@@ -110,10 +116,29 @@ export class StatelessStack extends Stack {
     const score = invoke(STATE.scoreQuality, scoreFn);
     const metrics = invoke(STATE.computeMetrics, metricsFn, '$.metrics');
     const recommend = invoke(STATE.recommend, recommendFn, '$.outcome');
-    for (const t of [check, score, metrics, recommend]) {
+    // Confirmation pass: the chosen model's remaining answers are judged, then metrics and the decision are redone once.
+    const confirmScore = invoke(STATE.confirmRecommended, scoreFn);
+    const remetrics = invoke(STATE.recomputeMetrics, metricsFn, '$.metrics');
+    const recommendFinal = invoke(STATE.recommendFinal, recommendFn, '$.outcome');
+    for (const t of [check, score, metrics, recommend, confirmScore, remetrics, recommendFinal]) {
       t.addRetry({ errors: ['States.TaskFailed'], interval: Duration.seconds(5), maxAttempts: 3, backoffRate: 2 });
       t.addCatch(markFailed, { resultPath: '$.error' });
     }
+    const done = new sfn.Succeed(this, 'Done');
+    const confirmation = new sfn.Choice(this, STATE.needsConfirmation)
+      .when(
+        sfn.Condition.and(sfn.Condition.isPresent('$.outcome.confirm'), sfn.Condition.isString('$.outcome.confirm')),
+        new sfn.Pass(this, STATE.startConfirmation, {
+          parameters: { 'tenant_id.$': '$.tenant_id', 'run_id.$': '$.run_id', 'confirm.$': '$.outcome.confirm' },
+        })
+          .next(confirmScore)
+          .next(
+            new sfn.Choice(this, STATE.confirmationScored)
+              .when(sfn.Condition.booleanEquals('$.finished', true), remetrics.next(recommendFinal).next(done))
+              .otherwise(confirmScore),
+          ),
+      )
+      .otherwise(done);
     const wait = new sfn.Wait(this, STATE.waitForWork, { time: sfn.WaitTime.duration(Duration.seconds(POLL_SECONDS)) });
     const definition = check.next(
       new sfn.Choice(this, STATE.isDone)
@@ -121,7 +146,7 @@ export class StatelessStack extends Stack {
           sfn.Condition.booleanEquals('$.done', true),
           score.next(
             new sfn.Choice(this, STATE.allScored)
-              .when(sfn.Condition.booleanEquals('$.finished', true), metrics.next(recommend).next(new sfn.Succeed(this, 'Done')))
+              .when(sfn.Condition.booleanEquals('$.finished', true), metrics.next(recommend).next(confirmation))
               .otherwise(score),
           ),
         )

@@ -81,8 +81,11 @@ export type RecommendationRecord = {
   pareto_frontier: { model: string; cost_per_1k_requests_usd: number; quality_mean: number }[];
   upgrade: { model: string; quality_gain_percent: number; quality_gain_ci95: Interval; cost_change_percent: number | null; reasoning: string } | null;
   segments: { segment: string; sample_size: number; recommended_model: string | null; reasoning: string }[];
-  /** judge calls made against judging every answer (sequential judging stops once decisions are settled) */
-  judging: { answers: number; judged: number; saved_fraction: number } | null;
+  /**
+   * judge calls made against judging every answer (sequential judging stops once decisions are settled);
+   * confirmed_model: the model whose remaining answers were judged after the sequential decision, before deciding again
+   */
+  judging: { answers: number; judged: number; saved_fraction: number; confirmed_model?: string | null } | null;
   policy: RecommendationPolicy;
   alternatives: Alternative[];
   simulated: boolean;

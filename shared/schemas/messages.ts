@@ -15,6 +15,10 @@ export type WorkItem = z.infer<typeof WorkItemSchema>;
 export const RunRefSchema = z.object({ tenant_id: z.string().min(1), run_id: z.string().min(1) });
 export type RunRef = z.infer<typeof RunRefSchema>;
 
+/** Recommend's input: after a confirmation pass it carries the confirmed model, and the decision is final. */
+export const RecommendStepSchema = RunRefSchema.extend({ confirm: z.string().nullable().optional() });
+export type RecommendStep = z.infer<typeof RecommendStepSchema>;
+
 export const ProgressSchema = RunRefSchema.extend({
   done: z.boolean(),
   reasons: z.array(z.string()),
@@ -35,5 +39,7 @@ export const ScoringStepSchema = RunRefSchema.extend({
   stats: z.record(z.string(), PairStatsSchema).default({}),
   /** candidate → settled verdict; settled candidates are not judged further */
   settled: z.record(z.string(), z.enum(['pass', 'fail'])).default({}),
+  /** confirmation pass: judge only this model's remaining answers (the recommendation), no early stop */
+  confirm: z.string().nullable().default(null),
 });
 export type ScoringStep = z.infer<typeof ScoringStepSchema>;

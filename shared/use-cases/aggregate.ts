@@ -4,7 +4,7 @@ import { buildRubricJudgeMessages, parseRubricVerdict, weightedQuality, type Cha
 import { ModelAccumulator, NumberColumn } from '../domain/metrics.js';
 import { recommendSwitch, type Comparison, type TrafficVolume } from '../domain/recommendation.js';
 import { clusteredRelativeChange, pairedRelativeChange, proportionDifference } from '../domain/stats.js';
-import type { Progress, RunRef, ScoringStep } from '../schemas/messages.js';
+import type { Progress, RecommendStep, RunRef, ScoringStep } from '../schemas/messages.js';
 import { addPair, emptyPairStats, sequentialDecision, type PairStats } from '../domain/sequential.js';
 import { combineBothOrders } from '../domain/pairwise.js';
 import { askPairwise } from './judge-eval.js';
@@ -116,8 +116,8 @@ export async function scoreQuality(base: Deps, step: ScoringStep): Promise<Scori
 async function scoreQualityLook(deps: Deps, run: RunRecord, step: ScoringStep): Promise<ScoringStep> {
   const baselineModel = run.request.baseline_model;
   const candidates = run.models.filter((m) => m !== baselineModel);
-  const open = candidates.filter((m) => !step.settled[m]);
-  const perPage = Math.max(1, Math.floor(deps.settings.judgeBatch / Math.max(1, open.length + 1)));
+  const open = step.confirm ? [step.confirm] : candidates.filter((m) => !step.settled[m]);
+  const perPage = Math.max(1, Math.min(deps.settings.judgeLook, Math.floor(deps.settings.judgeBatch / Math.max(1, open.length + 1))));
   const page = await deps.results.page(run.run_id, baselineModel, step.cursor, perPage);
   const stats: Record<string, PairStats> = { ...step.stats };
   let judged = step.judged;
@@ -160,7 +160,7 @@ async function scoreQualityLook(deps: Deps, run: RunRecord, step: ScoringStep): 
 
   const look = step.look + 1;
   const settled = { ...step.settled };
-  if (deps.settings.sequentialJudging) {
+  if (deps.settings.sequentialJudging && !step.confirm) {
     for (const model of open) {
       const s = stats[model];
       if (!s) continue;
@@ -168,7 +168,7 @@ async function scoreQualityLook(deps: Deps, run: RunRecord, step: ScoringStep): 
       if (verdict !== 'undecided') settled[model] = verdict;
     }
   }
-  const allSettled = candidates.length > 0 && candidates.every((m) => settled[m]);
+  const allSettled = !step.confirm && candidates.length > 0 && candidates.every((m) => settled[m]);
   return { ...step, cursor: page.cursor, look, judged, stats, settled, finished: page.cursor === null || allSettled };
 }
 
@@ -289,8 +289,14 @@ function trafficVolume(run: RunRecord): TrafficVolume | null {
   };
 }
 
-/** Recommend: applies the policy to the stored metrics, writes the record, and ends the run. */
-export async function recommend(deps: Deps, ref: RunRef): Promise<{ status: string; recommended_model: string | null }> {
+/**
+ * Recommend: applies the policy to the stored metrics, writes the record, and ends the run. With sequential judging
+ * the chosen model may have been settled on a few dozen prompts; unless this is already the decision after a
+ * confirmation pass, it hands that model back (`confirm`) so its remaining answers are judged and the decision is
+ * made again on the full sample — the interval a user acts on is then the tightest the run allows.
+ */
+export async function recommend(deps: Deps, step: RecommendStep): Promise<{ status: string; recommended_model: string | null; confirm: string | null }> {
+  const ref = { tenant_id: step.tenant_id, run_id: step.run_id };
   const run = await loadRun(deps, ref);
   const stored = await deps.runs.getMetrics(ref);
   const baseline = stored?.models.find((m) => m.is_baseline);
@@ -306,18 +312,24 @@ export async function recommend(deps: Deps, ref: RunRef): Promise<{ status: stri
     simulated: run.simulated,
     now: new Date(deps.clock.now()),
   });
+  const chosen = stored.models.find((m) => m.model === record.recommended_model);
+  if (deps.settings.confirmRecommended && !step.confirm && chosen && chosen.not_judged > 0) {
+    deps.log.info('confirming the recommendation on the full sample', { runId: ref.run_id, model: chosen.model, notJudged: chosen.not_judged });
+    return { status: 'confirming', recommended_model: chosen.model, confirm: chosen.model };
+  }
+  if (step.confirm && record.judging) record.judging = { ...record.judging, confirmed_model: step.confirm };
   await deps.runs.putRecommendation(ref, record);
   const reasons = run.reasons;
   // A run where nothing could be answered ends failed: there is nothing to recommend from.
   const answered = stored.models.reduce((n, m) => n + m.ok + m.refused, 0);
   if (answered === 0) {
     await deps.runs.setStatus(ref, 'failed', [...reasons, 'no model returned an answer'], new Date(deps.clock.now()).toISOString());
-    return { status: 'failed', recommended_model: null };
+    return { status: 'failed', recommended_model: null, confirm: null };
   }
   const status = reasons.length > 0 ? 'partial' : 'completed';
   await deps.runs.setStatus(ref, status, reasons, new Date(deps.clock.now()).toISOString());
   deps.log.info('run finished', { runId: ref.run_id, status, recommended: record.recommended_model });
-  return { status, recommended_model: record.recommended_model };
+  return { status, recommended_model: record.recommended_model, confirm: null };
 }
 
 /** MarkFailed: the state machine's catch-all, so every run terminates. */

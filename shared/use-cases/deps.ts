@@ -27,10 +27,14 @@ export type Settings = {
   rubricWeights: RubricWeights;
   /** stop judging a candidate once its quality decision is settled (valid under repeated looks) */
   sequentialJudging: boolean;
+  /** after sequential judging, judge the recommended model's remaining answers and decide again on the full sample */
+  confirmRecommended: boolean;
   /** also judge each candidate answer against the baseline's, in both orders (win/tie/loss rates) */
   pairwiseJudging: boolean;
   /** judge calls per ScoreQuality invocation, and how many run at once */
   judgeBatch: number;
+  /** prompts per sequential look: small enough that a clear decision can stop judging early */
+  judgeLook: number;
   judgeConcurrency: number;
   retentionDays: number;
   /** capture tag whose values split recommendations into segments (e.g. use_case) */

@@ -112,7 +112,10 @@ describe('aggregate state machine', () => {
     expect(asl.States[STATE.waitForWork]?.Next).toBe(STATE.checkProgress);
     expect(asl.States[STATE.allScored]?.Default).toBe(STATE.scoreQuality);
     expect(asl.States[STATE.computeMetrics]?.Next).toBe(STATE.recommend);
-    for (const name of [STATE.checkProgress, STATE.scoreQuality, STATE.computeMetrics, STATE.recommend]) {
+    expect(asl.States[STATE.recommend]?.Next).toBe(STATE.needsConfirmation);
+    expect(asl.States[STATE.confirmationScored]?.Default).toBe(STATE.confirmRecommended);
+    expect(asl.States[STATE.recomputeMetrics]?.Next).toBe(STATE.recommendFinal);
+    for (const name of [STATE.checkProgress, STATE.scoreQuality, STATE.computeMetrics, STATE.recommend, STATE.confirmRecommended, STATE.recomputeMetrics, STATE.recommendFinal]) {
       expect(JSON.stringify(asl.States[name]?.Catch)).toContain(STATE.markFailed);
     }
     stateless.hasResourceProperties('AWS::StepFunctions::StateMachine', {

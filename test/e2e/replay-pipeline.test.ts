@@ -68,9 +68,14 @@ describe('a replay of seven models on the local stack', () => {
       expect(m.unscored).toBe(0);
       expect(m.scored).toBeGreaterThanOrEqual(30);
     }
-    // Sequential judging: clear-cut candidates stop early, so fewer judge calls than answers.
-    const judging = (result.recommendation as RecommendationRecord).judging!;
+    // Sequential judging: clear-cut candidates stop early, so fewer judge calls than answers ...
+    const record = result.recommendation as RecommendationRecord;
+    const judging = record.judging!;
     expect(judging.judged).toBeLessThan(judging.answers);
+    // ... but the model it recommends is judged on every answer (the confirmation pass), so its interval is the full sample's.
+    const chosen = metrics.find((m) => m.model === record.recommended_model)!;
+    expect(chosen.not_judged).toBe(0);
+    expect(metrics.some((m) => m.not_judged > 0)).toBe(true);
     expect(judging.saved_fraction).toBeCloseTo(1 - judging.judged / judging.answers, 10);
     expect(result.progress).toEqual({ expected: CAPTURES * 7, stored: CAPTURES * 7, skipped: 0, dead_lettered: 0 });
     expect(result.suspected_double_calls).toBe(0);
