@@ -10,6 +10,7 @@ import { combineBothOrders } from '../domain/pairwise.js';
 import { askPairwise } from './judge-eval.js';
 import type { ModelMetrics, ReplayResult, RunRecord, StoredCapture } from '../ports/index.js';
 import type { Deps } from './deps.js';
+import { limitedLlm } from './limited-llm.js';
 import { meteredLlm } from './metered-llm.js';
 
 /** Thrown when a step is given a run that does not exist: a bug in wiring, not user input. */
@@ -104,7 +105,9 @@ async function mapLimit<T>(items: readonly T[], limit: number, fn: (item: T) => 
  */
 export async function scoreQuality(base: Deps, step: ScoringStep): Promise<ScoringStep> {
   const run = await loadRun(base, step);
-  const spend = meteredLlm(base.llm, base.settings.priceOverrides);
+  // Judge calls share the provider limits with the fan-out; a long wait fails the step and the state machine retries it.
+  const limited = limitedLlm(base.llm, base.limiter, base.settings.providerLimits, base.clock, { maxWaitMs: 120_000, leaseMs: base.settings.callTimeoutMs + 5_000 });
+  const spend = meteredLlm(limited, base.settings.priceOverrides);
   const deps: Deps = { ...base, llm: spend.llm };
   try {
     return await scoreQualityLook(deps, run, step);

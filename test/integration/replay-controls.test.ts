@@ -68,6 +68,9 @@ describe('replay controls', () => {
     expect(stack.simulator!.stats.maxInFlight.anthropic).toBeLessThanOrEqual(3);
     // The limit was actually reached (6 workers, 24 openai calls), so the check above could have failed.
     expect(stack.simulator!.stats.maxInFlight.openai).toBe(2);
+    // Judge calls (gpt-4o, an OpenAI model) count against the same provider limit as the fan-out.
+    expect(stack.simulator!.stats.judgeCalls).toBeGreaterThan(10);
+    expect(stack.simulator!.stats.maxInFlight['judge:openai']).toBeLessThanOrEqual(2);
   }, 90_000);
 
   it('stops at the budget: the rest is stored as skipped and the run ends partial', async () => {
