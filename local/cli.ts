@@ -1,5 +1,8 @@
 // The `switchyard` command line: demo, the long-lived local server, and token management.
+import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
 import { classifyLines, type ClassifiedLine } from '../shared/use-cases/classify-refusals.js';
 import { parseArgs } from 'node:util';
 import { CaptureInputSchema } from '../shared/schemas/api.js';
@@ -181,17 +184,31 @@ async function classifyRefusals(args: string[]): Promise<number> {
   if (!values.input) throw new Error('--input FILE (or - for stdin) is required');
   const judge = resolveModel(values.judge);
   if (values['second-opinion'] && !judge) throw new Error(`unknown judge model "${values.judge}"`);
-  const lines = (await readInput(values.input)).split('\n');
+  const source = values.input === '-' ? process.stdin : createReadStream(values.input, 'utf8');
   const llm = values['second-opinion'] ? await judgeGateway() : undefined;
-  let out: ClassifiedLine[];
+  let failed = 0;
   try {
     if (llm) process.stderr.write(`second opinions from ${judge!.id} (${llm.mode})\n`);
-    out = await classifyLines(lines, llm ? { llm: llm.gateway, judge: judge!, timeoutMs: 60_000, concurrency: 4 } : undefined);
+    const opinions = llm ? { llm: llm.gateway, judge: judge!, timeoutMs: 60_000, concurrency: 4 } : undefined;
+    // Streams: a chunk of lines at a time, answers written in input order, so any input size runs in bounded memory.
+    let chunk: string[] = [];
+    let first = 1;
+    const flush = async () => {
+      const out = await classifyLines(chunk, opinions, first);
+      first += chunk.length;
+      chunk = [];
+      failed += out.filter((o) => 'error' in o).length;
+      const text = out.map((o) => JSON.stringify('error' in o ? o : { refusal: o.refusal, signals: o.signals, ...(o.second_opinion ? { second_opinion: o.second_opinion } : {}) }) + '\n').join('');
+      if (text && !process.stdout.write(text)) await once(process.stdout, 'drain');
+    };
+    for await (const line of createInterface({ input: source, crlfDelay: Infinity })) {
+      chunk.push(line);
+      if (chunk.length >= 500) await flush();
+    }
+    await flush();
   } finally {
     await llm?.stop();
   }
-  const failed = out.filter((o) => 'error' in o).length;
-  process.stdout.write(out.map((o) => JSON.stringify('error' in o ? o : { refusal: o.refusal, signals: o.signals, ...(o.second_opinion ? { second_opinion: o.second_opinion } : {}) })).join('\n') + (out.length ? '\n' : ''));
   if (failed > 0) process.stderr.write(`${failed} line(s) could not be read\n`);
   return failed > 0 ? 1 : 0;
 }

@@ -20,8 +20,10 @@ export type ClassifiedLine =
 
 export type SecondOpinionJudge = { llm: LlmGateway; judge: ModelSpec; timeoutMs: number; concurrency: number };
 
-export async function classifyLines(lines: readonly string[], judge?: SecondOpinionJudge): Promise<ClassifiedLine[]> {
+/** Classifies lines (numbered from `firstLine`); blank lines are skipped, unreadable ones answered with an error. */
+export async function classifyLines(lines: readonly string[], judge?: SecondOpinionJudge, firstLine = 1): Promise<ClassifiedLine[]> {
   const out: ClassifiedLine[] = [];
+  const inputs = new Map<number, { prompt: string; response: string }>();
   for (const [i, line] of lines.entries()) {
     if (!line.trim()) continue;
     let raw: unknown;
@@ -32,22 +34,23 @@ export async function classifyLines(lines: readonly string[], judge?: SecondOpin
     }
     const parsed = Line.safeParse(raw);
     if (!parsed.success) {
-      out.push({ line: i + 1, error: 'expected a JSON object with a string "response"' });
+      out.push({ line: firstLine + i, error: 'expected a JSON object with a string "response"' });
       continue;
     }
     const d = parsed.data;
     const v = detectRefusal({ text: d.response, finishReason: d.finish_reason, refusalField: d.refusal, stopReason: d.stop_reason });
-    out.push({ line: i + 1, refusal: v.refusal, signals: v.signals });
+    out.push({ line: firstLine + i, refusal: v.refusal, signals: v.signals });
+    if (judge) inputs.set(firstLine + i, { prompt: d.prompt ?? '', response: d.response });
   }
-  if (judge) await askSecondOpinions(lines, out, judge);
+  if (judge) await askSecondOpinions(inputs, out, judge);
   return out;
 }
 
-async function askSecondOpinions(lines: readonly string[], out: ClassifiedLine[], judge: SecondOpinionJudge): Promise<void> {
+async function askSecondOpinions(inputs: Map<number, { prompt: string; response: string }>, out: ClassifiedLine[], judge: SecondOpinionJudge): Promise<void> {
   const queue = out.filter((o): o is Extract<ClassifiedLine, { refusal: RefusalClass }> => 'refusal' in o);
   const worker = async () => {
     for (let o = queue.shift(); o; o = queue.shift()) {
-      const { prompt = '', response } = JSON.parse(lines[o.line - 1]!) as { prompt?: string; response: string };
+      const { prompt, response } = inputs.get(o.line)!;
       const verdict = { refusal: o.refusal, signals: o.signals };
       if (!isBorderline(verdict)) continue;
       const next = await secondOpinion(judge.llm, judge.judge, { prompt, response, verdict, trace: { runId: 'classify-refusals', captureId: `line-${o.line}` } }, judge.timeoutMs);
