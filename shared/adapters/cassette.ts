@@ -17,7 +17,7 @@ const EntrySchema = z.object({
       finishReason: z.string().nullable(),
       refusalField: z.string().nullable(),
       stopReason: z.string().nullable(),
-      usage: z.object({ input_tokens: z.number(), output_tokens: z.number(), cache_read_tokens: z.number().optional(), cache_write_tokens: z.number().optional(), estimated: z.boolean().optional() }).nullable(),
+      usage: z.object({ input_tokens: z.number(), output_tokens: z.number(), cache_read_tokens: z.number().optional(), cache_write_tokens: z.number().optional(), reasoning_tokens: z.number().optional(), estimated: z.boolean().optional() }).nullable(),
       latencyMs: z.number(),
       gatewayLatencyMs: z.number().nullable(),
     }),

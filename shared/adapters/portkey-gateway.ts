@@ -35,6 +35,7 @@ const CompletionSchema = z
         prompt_tokens: z.number(),
         completion_tokens: z.number(),
         prompt_tokens_details: z.object({ cached_tokens: z.number().optional() }).passthrough().nullable().optional(),
+        completion_tokens_details: z.object({ reasoning_tokens: z.number().nullable().optional() }).passthrough().nullable().optional(),
         cache_read_input_tokens: z.number().optional(),
         cache_creation_input_tokens: z.number().optional(),
       })
@@ -46,22 +47,33 @@ const CompletionSchema = z
 
 type Completion = z.infer<typeof CompletionSchema>;
 
+/**
+ * Providers whose reasoning ("thinking") tokens the gateway reports beside completion_tokens rather than inside it:
+ * Portkey maps Gemini's thoughtsTokenCount to reasoning_tokens and candidatesTokenCount alone to completion_tokens,
+ * while Google bills thinking as output. OpenAI (and the OpenAI-compatible rest) count reasoning inside completion_tokens.
+ */
+const REASONING_OUTSIDE_COMPLETION = new Set(['google', 'vertex-ai']);
+
 /** Normalises usage across providers as they come out of the gateway (see ARCHITECTURE: Anthropic input excludes cache). */
 export function usageFromCompletion(model: ModelSpec, body: Completion): TokenUsage | null {
   const u = body.usage;
   if (!u) return null;
+  const reasoning = u.completion_tokens_details?.reasoning_tokens ?? 0;
+  const reasoningFields = reasoning > 0 ? { reasoning_tokens: reasoning } : {};
+  const output = u.completion_tokens + (REASONING_OUTSIDE_COMPLETION.has(model.provider) ? reasoning : 0);
   if (model.wire === 'anthropic') {
     const read = u.cache_read_input_tokens ?? 0;
     const write = u.cache_creation_input_tokens ?? 0;
     return {
       input_tokens: u.prompt_tokens + read + write,
-      output_tokens: u.completion_tokens,
+      output_tokens: output,
+      ...reasoningFields,
       ...(read ? { cache_read_tokens: read } : {}),
       ...(write ? { cache_write_tokens: write } : {}),
     };
   }
   const cached = u.prompt_tokens_details?.cached_tokens ?? 0;
-  return { input_tokens: u.prompt_tokens, output_tokens: u.completion_tokens, ...(cached ? { cache_read_tokens: cached } : {}) };
+  return { input_tokens: u.prompt_tokens, output_tokens: output, ...reasoningFields, ...(cached ? { cache_read_tokens: cached } : {}) };
 }
 
 type SdkError = { status?: number; headers?: Record<string, string | undefined>; error?: unknown; name?: string; message?: string };

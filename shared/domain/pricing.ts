@@ -8,6 +8,8 @@ export type TokenUsage = {
   output_tokens: number;
   cache_read_tokens?: number;
   cache_write_tokens?: number;
+  /** reasoning ("thinking") tokens, already counted in output_tokens and priced as output (as providers bill them) */
+  reasoning_tokens?: number;
   /** true when counted by a tokenizer rather than reported by the provider */
   estimated?: boolean;
 };

@@ -23,6 +23,7 @@ const ResultItem = z.object({
       output_tokens: z.number(),
       cache_read_tokens: z.number().optional(),
       cache_write_tokens: z.number().optional(),
+      reasoning_tokens: z.number().optional(),
       estimated: z.boolean().optional(),
     })
     .nullable(),

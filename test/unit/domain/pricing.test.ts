@@ -47,4 +47,17 @@ describe('usageFromCompletion', () => {
     });
     expect(usage).toEqual({ input_tokens: 100, output_tokens: 5, cache_read_tokens: 60 });
   });
+
+  it('counts reasoning tokens as output once: inside completion_tokens for OpenAI, beside it for Gemini through the gateway', () => {
+    const openai = usageFromCompletion(resolveModel('gpt-4o-mini')!, {
+      choices: [{ message: { content: 'x' } }],
+      usage: { prompt_tokens: 100, completion_tokens: 500, completion_tokens_details: { reasoning_tokens: 400 } },
+    });
+    expect(openai).toEqual({ input_tokens: 100, output_tokens: 500, reasoning_tokens: 400 });
+    const gemini = usageFromCompletion(resolveModel('google/gemini-2.5-flash')!, {
+      choices: [{ message: { content: 'x' } }],
+      usage: { prompt_tokens: 100, completion_tokens: 100, completion_tokens_details: { reasoning_tokens: 400 } },
+    });
+    expect(gemini).toEqual({ input_tokens: 100, output_tokens: 500, reasoning_tokens: 400 });
+  });
 });
