@@ -43,6 +43,8 @@ export type Comparison = {
   cost: Estimate | null;
   /** refusal-rate change vs baseline, as a fraction (percentage points / 100) */
   refusal: { estimate: number; ci95: Interval } | null;
+  /** error-rate change vs baseline, as a fraction (percentage points / 100); absent in records from older versions */
+  error?: { estimate: number; ci95: Interval } | null;
 };
 
 export type Alternative = {
@@ -55,6 +57,8 @@ export type Alternative = {
   quality_impact_ci95: Interval | null;
   refusal_rate_change_points: number | null;
   refusal_rate_change_ci95: Interval | null;
+  error_rate_change_points: number | null;
+  error_rate_change_ci95: Interval | null;
   expected_reliability: { success_rate: number; refusal_rate: number; error_rate: number; guardrail_block_rate: number };
   cost_per_1k_requests_usd: number | null;
   quality_mean: number | null;
@@ -131,6 +135,8 @@ export function describeCandidate(m: ModelMetrics, c: Comparison | undefined, ba
     quality_impact_ci95: quality && finite(quality.ci95) ? pctInterval(quality.ci95) : null,
     refusal_rate_change_points: c?.refusal ? pct(c.refusal.estimate) : null,
     refusal_rate_change_ci95: c?.refusal ? pctInterval(c.refusal.ci95) : null,
+    error_rate_change_points: c?.error ? pct(c.error.estimate) : null,
+    error_rate_change_ci95: c?.error ? pctInterval(c.error.ci95) : null,
     expected_reliability: reliability,
     cost_per_1k_requests_usd: m.cost_per_1k_requests_usd,
     quality_mean: m.quality_mean,

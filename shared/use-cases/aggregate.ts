@@ -175,7 +175,7 @@ async function scoreQualityLook(deps: Deps, run: RunRecord, step: ScoringStep): 
   return { ...step, cursor: page.cursor, look, judged, stats, settled, finished: page.cursor === null || allSettled };
 }
 
-type Pair = { quality: number | null; cost: number | null; refused: boolean; attempted: boolean; segment: string | null; cluster: string };
+type Pair = { quality: number | null; cost: number | null; refused: boolean; errored: boolean; attempted: boolean; segment: string | null; cluster: string };
 
 /** Paired columns for one candidate against the baseline (overall or within one segment). */
 class PairedColumns {
@@ -188,6 +188,8 @@ class PairedColumns {
   attemptedB = 0;
   refusedC = 0;
   attemptedC = 0;
+  erroredB = 0;
+  erroredC = 0;
 
   add(b: Pair, c: Pair): void {
     if (b.quality !== null && c.quality !== null) {
@@ -204,6 +206,8 @@ class PairedColumns {
       this.attemptedC++;
       if (b.refused) this.refusedB++;
       if (c.refused) this.refusedC++;
+      if (b.errored) this.erroredB++;
+      if (c.errored) this.erroredC++;
     }
   }
 
@@ -219,6 +223,7 @@ class PairedColumns {
             : pairedRelativeChange(this.qb.view(), this.qc.view()),
       cost: priced && this.cb.length > 0 ? pairedRelativeChange(this.cb.view(), this.cc.view()) : null,
       refusal: this.attemptedB > 0 ? proportionDifference(this.refusedB, this.attemptedB, this.refusedC, this.attemptedC) : null,
+      error: this.attemptedB > 0 ? proportionDifference(this.erroredB, this.attemptedB, this.erroredC, this.attemptedC) : null,
     };
   }
 }
@@ -248,6 +253,7 @@ export async function computeMetrics(deps: Deps, ref: RunRef): Promise<{ models:
           quality: r.judge_status === 'scored' && typeof r.quality === 'number' ? r.quality : null,
           cost: answered ? r.cost_usd : null,
           refused: r.status === 'refused',
+          errored: r.status === 'error',
           attempted: r.status !== 'skipped',
           segment: r.segment ?? null,
           cluster: r.conversation_id ?? r.capture_id,

@@ -39,6 +39,7 @@ const cmp = (model: string, quality: number, cost: number | null): Comparison =>
   quality: { estimate: quality, ci95: [quality - 0.02, quality + 0.02], n: 100 },
   cost: cost === null ? null : { estimate: cost, ci95: [cost - 0.01, cost + 0.01], n: 100 },
   refusal: { estimate: 0, ci95: [-0.01, 0.01] },
+  error: { estimate: 0.004, ci95: [-0.006, 0.015] },
 });
 
 const run = (candidates: [string, number, number | null][]) =>
@@ -52,6 +53,14 @@ const run = (candidates: [string, number, number | null][]) =>
   });
 
 describe('recommendSwitch (seed rule)', () => {
+  it('reports refusal- and error-rate changes in percentage points with their intervals', () => {
+    const alt = run([['a', -0.01, -0.5]]).alternatives[0]!;
+    expect(alt.refusal_rate_change_points).toBe(0);
+    expect(alt.refusal_rate_change_ci95).toEqual([-1, 1]);
+    expect(alt.error_rate_change_points).toBe(0.4);
+    expect(alt.error_rate_change_ci95).toEqual([-0.6, 1.5]);
+  });
+
   it('picks the largest cost reduction among candidates over 30% cheaper and above -5% quality', () => {
     const r = run([
       ['a', -0.032, -0.421],
