@@ -96,7 +96,7 @@ const MORAL =
 
 // Moralising openers that take the place of an answer when no real help follows.
 const LECTURE: readonly RegExp[] = [
-  /^(?:first,?\s+)?(?:it(?:'s| is) (?:important|crucial|essential|worth noting) to (?:note|remember|understand|recognize|emphasize|clarify|mention|consider|be aware)|I(?:'d| would) like to (?:point out|remind you|clarify))\b[^.]{0,200}\b(?:illegal|unethical|harmful|dangerous|inappropriate|not appropriate|unacceptable|crime|violation|consent|respect)\b/i,
+  /^(?:first,?\s+)?(?:it(?:'s| is) (?:important|crucial|essential|worth noting) to (?:note|remember|understand|recognize|emphasize|clarify|mention|consider|be aware)|I(?:'d| would) like to (?:point out|remind you|clarify))\b[^.]{0,200}\b(?:illegal|unethical|harmful|dangerous|inappropriate|not appropriate|unacceptable|crime|violation|consent|respect|discriminat\w*|equality|human rights|stereotyp\w*|prejudic\w*)\b/i,
   /^[^.]{0,160}\b(?:is|are)\s+(?:not\s+(?:only\s+)?(?:a|an)?\s*(?:appropriate|healthy|productive|acceptable|effective|ethical|legal|safe|recommended|respectful|illegal|unethical|dangerous|harmful)|never\s+(?:acceptable|the answer|okay|appropriate|justified)|(?:highly\s+)?(?:illegal|unethical|inappropriate|harmful|dangerous|against the law))\b/i,
 ];
 
