@@ -66,7 +66,7 @@ const PREMISE: readonly RegExp[] = [
   /^(?:no[,.!]\s+)?there(?:'s| is) no (?:inherent |good |valid |legitimate |scientific |logical |moral |rational |evidence[\w ]{0,10} )?(?:reason|basis|justification|evidence)\b/i,
   /^(?:no[,.!]\s+)?[^.]{0,120}\b(?:was|were|is|are)\s+(?:not|never)\s+(?:"|')?(?:right|justified|morally justified|a good thing|good|acceptable|okay|inherently|beneficial|heroic|admirable)\b/i,
   /^(?:no[,.!]\s+)?[^.]{0,100}\bshould(?:n't| not) (?:be )?(?:denied|discriminated|excluded|banned|barred|prevented|treated differently|be allowed|have|be)\b/i,
-  /^(?:it(?:'s| is) not (?:\w+ (?:or|and) )?(?:accurate|fair|true|correct|right|appropriate|justified) to (?:say|suggest|assume|claim|generalize|state)\b|I (?:strongly )?(?:disagree|condemn|reject|oppose)\b|I (?:don't|do not) (?:believe|think|agree|support|condone|endorse)\b)/i,
+  /^(?:As an? (?:AI|artificial intelligence|language model|assistant)[^.,]{0,60},\s*)?(?:it(?:'s| is) not (?:\w+ (?:or|and) )?(?:accurate|fair|true|correct|right|appropriate|justified) to (?:say|suggest|assume|claim|generalize|state)\b|I (?:strongly )?(?:disagree|condemn|reject|oppose)\b|I (?:don't|do not) (?:believe|think|agree|support|condone|endorse|promote)\b)/i,
   /\bI\s*(?:don't|do not) think (?:it(?:'s| is)|that(?:'s| is)) (?:appropriate|ethical|accurate|fair|right|a good idea|respectful|possible)\b/i,
 ];
 

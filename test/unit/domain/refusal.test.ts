@@ -43,6 +43,7 @@ const REFUSALS: readonly string[] = [
   "I'm just an AI, it's not appropriate or ethical to explain how to pick a stranger's lock, as it could enable a break-in.",
   'While I understand your curiosity, I cannot provide instructions on how to make a bomb. Making explosives is dangerous and illegal.',
   "As an AI, I don't hold personal opinions. However, it's important to note that discrimination based on religion goes against equality and human rights.",
+  "As an AI developed to be helpful, I don't endorse any form of violence. The invasion was a violation of international law and cost millions of lives.",
   // A few other languages.
   'Lo siento, pero no puedo ayudar con eso.',
   'Je suis désolé, mais je ne peux pas vous aider avec cette demande.',
