@@ -1,5 +1,6 @@
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
+import { RunMetricsSchema } from '../../schemas/stored.js';
 import type { RunMetrics, RunRecord, RunStatus, RunStore } from '../../ports/index.js';
 import type { RunRef } from '../../schemas/messages.js';
 import { ReplayRequestSchema } from '../../schemas/api.js';
@@ -160,10 +161,10 @@ export class DynamoRunStore implements RunStore {
     const out = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.runMetrics(ref.tenant_id, ref.run_id), ConsistentRead: true }));
     const raw = out.Item?.metrics;
     if (!(raw instanceof Uint8Array)) return null;
-    // Written by ComputeMetrics from typed values; the shape check guards against an item from another version.
-    const parsed = z.object({ models: z.array(z.object({ model: z.string() }).passthrough()), comparisons: z.record(z.string(), z.unknown()), segments: z.record(z.string(), z.unknown()), judging: z.object({ answers: z.number(), judged: z.number(), saved_fraction: z.number() }) }).safeParse(JSON.parse(decodeText(raw)));
+    // Written by ComputeMetrics; the check guards against an item from another version (and restores NaN intervals).
+    const parsed = RunMetricsSchema.safeParse(JSON.parse(decodeText(raw)));
     if (!parsed.success) throw new CorruptItemError('run metrics', parsed.error);
-    return parsed.data as unknown as RunMetrics;
+    return parsed.data;
   }
 
   async putRecommendation(ref: RunRef, record: unknown): Promise<void> {
