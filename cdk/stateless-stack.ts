@@ -79,10 +79,13 @@ export class StatelessStack extends Stack {
     table.grantReadWriteData(captureFn.fn);
     const resultsFn = make('Results', 'results-api/handler.ts', 'GET /v1/replays/{id}', { timeout: Duration.seconds(10) });
     table.grantReadData(resultsFn.fn);
-    const replayStartFn = make('ReplayStart', 'replay-start/handler.ts', 'POST /v1/replays and the schedule', { timeout: Duration.seconds(60), memorySize: 1024 });
-    table.grantReadWriteData(replayStartFn.fn);
-    queue.grantSendMessages(replayStartFn.fn);
-    replayStartFn.env('QUEUE_URL', queue.queueUrl);
+    const replayStartFn = make('ReplayStart', 'replay-start/handler.ts', 'POST /v1/replays', { timeout: Duration.seconds(60), memorySize: 1024 });
+    const scheduledReplayFn = make('ScheduledReplay', 'scheduled-replay/handler.ts', 'Scheduled replay (EventBridge rule)', { timeout: Duration.seconds(60), memorySize: 1024 });
+    for (const starter of [replayStartFn, scheduledReplayFn]) {
+      table.grantReadWriteData(starter.fn);
+      queue.grantSendMessages(starter.fn);
+      starter.env('QUEUE_URL', queue.queueUrl);
+    }
 
     const workerFn = withLlm(make('ReplayWorker', 'replay-worker/handler.ts', 'Calls one model per work item through Portkey', { timeout: Duration.seconds(120) }));
     table.grantReadWriteData(workerFn.fn);
@@ -159,8 +162,10 @@ export class StatelessStack extends Stack {
       tracingEnabled: true,
       logs: { destination: sfnLogs, level: sfn.LogLevel.ALL, includeExecutionData: false },
     });
-    this.stateMachine.grantStartExecution(replayStartFn.fn);
-    replayStartFn.env('STATE_MACHINE_ARN', this.stateMachine.stateMachineArn);
+    for (const starter of [replayStartFn, scheduledReplayFn]) {
+      this.stateMachine.grantStartExecution(starter.fn);
+      starter.env('STATE_MACHINE_ARN', this.stateMachine.stateMachineArn);
+    }
 
     // --- HTTP API: every route behind the Lambda authorizer ---
     const authorizer = new HttpLambdaAuthorizer('TokenAuthorizer', authorizerFn.fn, {
@@ -188,7 +193,7 @@ export class StatelessStack extends Stack {
       enabled: config.schedule.enabled,
     });
     rule.addTarget(
-      new targets.LambdaFunction(replayStartFn.fn, {
+      new targets.LambdaFunction(scheduledReplayFn.fn, {
         event: events.RuleTargetInput.fromObject({ tenant_id: config.schedule.tenantId, replay: config.schedule.replay }),
         retryAttempts: 2,
       }),

@@ -2,7 +2,8 @@
 // the provider simulator, the state machine from the synthesized template, the API server and the event source.
 import { makeAuthorizer } from '../functions/authorizer/handler.js';
 import { makeCaptureHandler } from '../functions/capture/handler.js';
-import { makeReplayStartHandler, makeScheduledReplayHandler } from '../functions/replay-start/handler.js';
+import { makeReplayStartHandler } from '../functions/replay-start/handler.js';
+import { makeScheduledReplayHandler } from '../functions/scheduled-replay/handler.js';
 import { makeResultsHandler } from '../functions/results-api/handler.js';
 import { makeWorkerHandler } from '../functions/replay-worker/handler.js';
 import { makeDeadLetterHandler } from '../functions/dead-letter/handler.js';

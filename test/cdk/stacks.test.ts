@@ -135,4 +135,11 @@ describe('schedule per environment', () => {
     });
     Template.fromJSON(dev.stateless).hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(1 day)', State: 'DISABLED' });
   });
+
+  it('targets its own function, not the HTTP one', () => {
+    const rules = stateless.findResources('AWS::Events::Rule');
+    const targetArn = JSON.stringify(Object.values(rules)[0]!.Properties.Targets[0].Arn);
+    expect(targetArn).toMatch(/ScheduledReplay/);
+    expect(targetArn).not.toMatch(/ReplayStart/);
+  });
 });

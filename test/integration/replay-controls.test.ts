@@ -97,4 +97,14 @@ describe('replay controls', () => {
     const metrics = run.metrics as { model: string; ok: number; error_kinds: Record<string, number> }[];
     for (const m of metrics) expect(m).toMatchObject({ ok: 1, error_kinds: { dead_lettered: 1 } });
   }, 100_000);
+
+  it('starts a replay from the schedule rule\'s input, skips a tenant with nothing captured, and rejects a broken input', async () => {
+    const started = await stack.runScheduledReplay({ tenant_id: 'controls', replay: { candidate_models: ['gpt-3.5-turbo'], captures: { tags: { group: 'controls' } } } });
+    expect(started).toMatchObject({ run_id: expect.any(String) });
+    const run = await client.waitForReplay((started as { run_id: string }).run_id, { timeoutMs: 60_000 });
+    expect(run.status).toBe('completed');
+    expect(run.progress).toMatchObject({ expected: 24, stored: 24 });
+    expect(await stack.runScheduledReplay({ tenant_id: 'nobody-here', replay: { candidate_models: ['gpt-3.5-turbo'] } })).toMatchObject({ skipped: expect.any(String) });
+    await expect(stack.runScheduledReplay({ tenant_id: '', replay: {} })).rejects.toThrow(/scheduled replay input/);
+  }, 90_000);
 });
