@@ -35,7 +35,7 @@ const HELP = `switchyard <command> [options]
         Create an API token in a deployed table (your AWS credentials), or in a running local stack's table with
         --endpoint ('switchyard start' prints both). Only the token's SHA-256 hash is stored.
   classify-refusals --input FILE|- [--second-opinion [--judge M]]
-        Reads JSON lines with "prompt" and "response"; writes one JSON line per input, in order, with "refusal"
+        Reads JSON lines with "prompt" and "response" (or "completion"); writes one JSON line per input, in order, with "refusal"
         (none | full | partial) and the "signals" that decided it. No LLM is called unless --second-opinion is given:
         then the judge model (your Portkey or provider keys; otherwise the simulator) is asked about borderline verdicts.
   judge-eval --format llmbar|pandalm --file FILE [--judge M] [--limit N]

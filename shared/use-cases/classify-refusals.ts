@@ -6,13 +6,18 @@ import { detectRefusal, type RefusalClass } from '../domain/refusal.js';
 import type { LlmGateway } from '../ports/index.js';
 import { secondOpinion } from './refusal-second-opinion.js';
 
-const Line = z.object({
-  prompt: z.string().optional(),
-  response: z.string(),
-  finish_reason: z.string().nullable().optional(),
-  refusal: z.string().nullable().optional(),
-  stop_reason: z.string().nullable().optional(),
-});
+// `response`, or `completion` (the column name of XSTest and many other evaluation sets).
+const Line = z
+  .object({
+    prompt: z.string().optional(),
+    response: z.string().optional(),
+    completion: z.string().optional(),
+    finish_reason: z.string().nullable().optional(),
+    refusal: z.string().nullable().optional(),
+    stop_reason: z.string().nullable().optional(),
+  })
+  .transform((l) => ({ ...l, response: l.response ?? l.completion }))
+  .refine((l): l is typeof l & { response: string } => typeof l.response === 'string');
 
 export type ClassifiedLine =
   | { line: number; refusal: RefusalClass; signals: string[]; second_opinion?: RefusalClass | 'unavailable' }
@@ -34,7 +39,7 @@ export async function classifyLines(lines: readonly string[], judge?: SecondOpin
     }
     const parsed = Line.safeParse(raw);
     if (!parsed.success) {
-      out.push({ line: firstLine + i, error: 'expected a JSON object with a string "response"' });
+      out.push({ line: firstLine + i, error: 'expected a JSON object with a string "response" (or "completion")' });
       continue;
     }
     const d = parsed.data;

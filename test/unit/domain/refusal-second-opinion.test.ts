@@ -52,6 +52,7 @@ describe('classify-refusals', () => {
     JSON.stringify({ prompt: 'p', response: LECTURE }),
     JSON.stringify({ prompt: 'p' }),
     JSON.stringify({ prompt: 'p', response: '', finish_reason: 'content_filter' }),
+    JSON.stringify({ prompt: 'p', completion: "I'm sorry, but I can't help with that." }),
   ];
 
   it('answers every line in order, with the line number of each unreadable one, and calls no LLM by default', async () => {
@@ -62,6 +63,7 @@ describe('classify-refusals', () => {
       { line: 4, refusal: 'full', signals: ['text:lecture'] },
       { line: 5, error: expect.stringContaining('"response"') },
       { line: 6, refusal: 'full', signals: ['finish_reason:content_filter'] },
+      { line: 7, refusal: 'full', signals: ['text:decline', 'reason:none'] },
     ]);
   });
 
