@@ -106,7 +106,7 @@ export function wilson(k: number, n: number, z = Z95): Interval {
   return [Math.max(0, centre - half), Math.min(1, centre + half)];
 }
 
-/** Difference of two proportions p2 - p1 with Newcombe's hybrid score interval (95%). */
+/** Difference of two independent proportions p2 - p1 with Newcombe's hybrid score interval (95%); paired data: pairedProportionDifference. */
 export function proportionDifference(k1: number, n1: number, k2: number, n2: number): { estimate: number; ci95: Interval } {
   const p1 = n1 === 0 ? 0 : k1 / n1;
   const p2 = n2 === 0 ? 0 : k2 / n2;
@@ -152,4 +152,31 @@ export function clusteredRelativeChange(
   }
   const ci95 = bootstrapRelativeChange(Float64Array.from(sums, (x) => x.b), Float64Array.from(sums, (x) => x.c), options.seed ?? 17, options.resamples ?? 2000);
   return { estimate, ci95, n: baseline.length, clusters: sums.length };
+}
+
+/** Counts of a paired binary outcome (e.g. refused or not) for the same prompts answered by two models. */
+export type PairedCounts = { both: number; firstOnly: number; secondOnly: number; neither: number };
+
+/**
+ * Difference of two paired proportions, p(second) - p(first), with Newcombe's (1998) score interval for paired data
+ * (method 10): Wilson limits of each margin combined with the observed correlation (phi, continuity-corrected), so
+ * answers that refuse the same prompts do not widen the interval as if the samples were independent.
+ */
+export function pairedProportionDifference(c: PairedCounts, z = Z95): { estimate: number; ci95: Interval } {
+  const n = c.both + c.firstOnly + c.secondOnly + c.neither;
+  if (n === 0) return { estimate: 0, ci95: [-1, 1] };
+  // Newcombe's notation: p1 = second model's rate, p2 = first model's rate; r = both, s = second only, t = first only.
+  const [r, s, t, u] = [c.both, c.secondOnly, c.firstOnly, c.neither];
+  const p1 = (r + s) / n;
+  const p2 = (r + t) / n;
+  const [l1, u1] = wilson(r + s, n, z);
+  const [l2, u2] = wilson(r + t, n, z);
+  const margins = (r + s) * (t + u) * (r + t) * (s + u);
+  const cross = r * u - s * t;
+  const corrected = cross > n / 2 ? cross - n / 2 : cross < 0 ? cross : 0;
+  const phi = margins === 0 ? 0 : corrected / Math.sqrt(margins);
+  const d = p1 - p2;
+  const lower = d - Math.sqrt(Math.max(0, (p1 - l1) ** 2 - 2 * phi * (p1 - l1) * (u2 - p2) + (u2 - p2) ** 2));
+  const upper = d + Math.sqrt(Math.max(0, (p2 - l2) ** 2 - 2 * phi * (p2 - l2) * (u1 - p1) + (u1 - p1) ** 2));
+  return { estimate: d, ci95: [Math.max(-1, lower), Math.min(1, upper)] };
 }

@@ -3,7 +3,7 @@ import { resolveModel } from '../config/models.js';
 import { buildRubricJudgeMessages, parseRubricVerdict, weightedQuality, type ChatMessage } from '../domain/judge.js';
 import { ModelAccumulator, NumberColumn } from '../domain/metrics.js';
 import { recommendSwitch, type Comparison, type TrafficVolume } from '../domain/recommendation.js';
-import { clusteredRelativeChange, pairedRelativeChange, proportionDifference } from '../domain/stats.js';
+import { clusteredRelativeChange, pairedProportionDifference, pairedRelativeChange, type PairedCounts } from '../domain/stats.js';
 import type { Progress, RecommendStep, RunRef, ScoringStep } from '../schemas/messages.js';
 import { addPair, emptyPairStats, sequentialDecision, type PairStats } from '../domain/sequential.js';
 import { combineBothOrders } from '../domain/pairwise.js';
@@ -177,6 +177,15 @@ async function scoreQualityLook(deps: Deps, run: RunRecord, step: ScoringStep): 
 
 type Pair = { quality: number | null; cost: number | null; refused: boolean; errored: boolean; attempted: boolean; segment: string | null; cluster: string };
 
+function tally(t: PairedCounts, first: boolean, second: boolean): void {
+  if (first && second) t.both++;
+  else if (first) t.firstOnly++;
+  else if (second) t.secondOnly++;
+  else t.neither++;
+}
+
+const total = (t: PairedCounts): number => t.both + t.firstOnly + t.secondOnly + t.neither;
+
 /** Paired columns for one candidate against the baseline (overall or within one segment). */
 class PairedColumns {
   readonly qb = new NumberColumn();
@@ -184,12 +193,9 @@ class PairedColumns {
   readonly clusters: string[] = [];
   readonly cb = new NumberColumn();
   readonly cc = new NumberColumn();
-  refusedB = 0;
-  attemptedB = 0;
-  refusedC = 0;
-  attemptedC = 0;
-  erroredB = 0;
-  erroredC = 0;
+  /** refusals and errors of the two models on the same attempted prompts (paired 2×2 tables) */
+  readonly refusals: PairedCounts = { both: 0, firstOnly: 0, secondOnly: 0, neither: 0 };
+  readonly errors: PairedCounts = { both: 0, firstOnly: 0, secondOnly: 0, neither: 0 };
 
   add(b: Pair, c: Pair): void {
     if (b.quality !== null && c.quality !== null) {
@@ -202,12 +208,8 @@ class PairedColumns {
       this.cc.push(c.cost);
     }
     if (b.attempted && c.attempted) {
-      this.attemptedB++;
-      this.attemptedC++;
-      if (b.refused) this.refusedB++;
-      if (c.refused) this.refusedC++;
-      if (b.errored) this.erroredB++;
-      if (c.errored) this.erroredC++;
+      tally(this.refusals, b.refused, c.refused);
+      tally(this.errors, b.errored, c.errored);
     }
   }
 
@@ -222,8 +224,8 @@ class PairedColumns {
             ? clusteredRelativeChange(this.qb.view(), this.qc.view(), this.clusters)
             : pairedRelativeChange(this.qb.view(), this.qc.view()),
       cost: priced && this.cb.length > 0 ? pairedRelativeChange(this.cb.view(), this.cc.view()) : null,
-      refusal: this.attemptedB > 0 ? proportionDifference(this.refusedB, this.attemptedB, this.refusedC, this.attemptedC) : null,
-      error: this.attemptedB > 0 ? proportionDifference(this.erroredB, this.attemptedB, this.erroredC, this.attemptedC) : null,
+      refusal: total(this.refusals) > 0 ? pairedProportionDifference(this.refusals) : null,
+      error: total(this.errors) > 0 ? pairedProportionDifference(this.errors) : null,
     };
   }
 }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { clusteredRelativeChange, mean, pairedRelativeChange, percentile, proportionDifference, wilson } from '../../../shared/domain/stats.js';
+import { clusteredRelativeChange, mean, pairedProportionDifference, pairedRelativeChange, percentile, proportionDifference, wilson } from '../../../shared/domain/stats.js';
 import { seededRandom } from '../../../shared/domain/random.js';
 
 describe('percentile', () => {
@@ -100,6 +100,65 @@ describe('proportion intervals', () => {
     const none = proportionDifference(0, 50, 0, 50);
     expect(none.ci95[0]).toBeLessThan(0);
     expect(none.ci95[1]).toBeGreaterThan(0);
+  });
+});
+
+describe('pairedProportionDifference', () => {
+  const counts = fc.record({ both: fc.nat(300), firstOnly: fc.nat(300), secondOnly: fc.nat(300), neither: fc.nat(300) });
+
+  it('brackets its estimate inside [-1, 1], and mirrors when the two models swap', () => {
+    fc.assert(
+      fc.property(counts, (c) => {
+        const d = pairedProportionDifference(c);
+        expect(d.ci95[0]).toBeLessThanOrEqual(d.estimate + 1e-12);
+        expect(d.ci95[1]).toBeGreaterThanOrEqual(d.estimate - 1e-12);
+        expect(d.ci95[0]).toBeGreaterThanOrEqual(-1);
+        expect(d.ci95[1]).toBeLessThanOrEqual(1);
+        const swapped = pairedProportionDifference({ ...c, firstOnly: c.secondOnly, secondOnly: c.firstOnly });
+        expect(swapped.estimate).toBeCloseTo(-d.estimate, 12);
+        expect(swapped.ci95[0]).toBeCloseTo(-d.ci95[1], 12);
+        expect(swapped.ci95[1]).toBeCloseTo(-d.ci95[0], 12);
+      }),
+    );
+  });
+
+  it('is narrower than the independent-samples interval when the models refuse the same prompts', () => {
+    // 200 prompts; both refuse 20, only the candidate 6, only the baseline 2.
+    const paired = pairedProportionDifference({ both: 20, firstOnly: 2, secondOnly: 6, neither: 172 });
+    const independent = proportionDifference(22, 200, 26, 200);
+    expect(paired.estimate).toBeCloseTo(independent.estimate, 12);
+    expect(paired.ci95[1] - paired.ci95[0]).toBeLessThan(independent.ci95[1] - independent.ci95[0]);
+  });
+
+  it('covers the true difference about 95% of the time on correlated paired refusals', () => {
+    const rand = seededRandom(21);
+    let covered = 0;
+    const runs = 2000;
+    for (let r = 0; r < runs; r++) {
+      const n = 100 + Math.floor(rand() * 400);
+      // Prompt-level refusal propensity shared by both models; the candidate refuses a little more or less.
+      const base = 0.02 + 0.15 * rand();
+      const shift = -0.04 + 0.08 * rand();
+      const c = { both: 0, firstOnly: 0, secondOnly: 0, neither: 0 };
+      let truth = 0;
+      for (let i = 0; i < n; i++) {
+        const risky = rand() < 0.3;
+        const pb = Math.min(1, risky ? base * 2.5 : base * 0.35);
+        const pc = Math.min(1, Math.max(0, pb + shift));
+        truth += pc - pb;
+        const u = rand();
+        const first = u < pb;
+        const second = u < pc; // one shared draw: strongly correlated answers, as when both refuse the same prompts
+        if (first && second) c.both++;
+        else if (first) c.firstOnly++;
+        else if (second) c.secondOnly++;
+        else c.neither++;
+      }
+      const d = pairedProportionDifference(c);
+      if (d.ci95[0] <= truth / n && truth / n <= d.ci95[1]) covered++;
+    }
+    expect(covered / runs).toBeGreaterThan(0.93);
+    expect(covered / runs).toBeLessThan(0.995);
   });
 });
 
