@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { describeCandidate, DEFAULT_POLICY } from '../shared/domain/recommendation.js';
 import { seededRandom } from '../shared/domain/random.js';
 import { addPair, emptyPairStats, sequentialDecision } from '../shared/domain/sequential.js';
-import { pairedRelativeChange } from '../shared/domain/stats.js';
+import { pairedProportionDifference, pairedRelativeChange, proportionDifference } from '../shared/domain/stats.js';
 import type { ModelMetrics } from '../shared/ports/index.js';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '1000' }, seed: { type: 'string', default: '1' }, batch: { type: 'string', default: '25' } } });
@@ -97,6 +97,35 @@ for (let r = 0; r < largeRuns; r++) {
   if (result.ci95[0] <= delta && delta <= result.ci95[1]) largeCovered++;
 }
 
+// Refusal-rate differences: correlated paired refusals (a prompt-level propensity shared by both models), truth known.
+let refusalCovered = 0;
+let refusalWidth = 0;
+let independentWidth = 0;
+for (let r = 0; r < runs; r++) {
+  const n = 100 + Math.floor(rand() * 400);
+  const base = 0.02 + 0.15 * rand();
+  const shift = -0.04 + 0.08 * rand();
+  const counts = { both: 0, firstOnly: 0, secondOnly: 0, neither: 0 };
+  let truth = 0;
+  for (let i = 0; i < n; i++) {
+    const pb = Math.min(1, rand() < 0.3 ? base * 2.5 : base * 0.35);
+    const pc = Math.min(1, Math.max(0, pb + shift));
+    truth += pc - pb;
+    const u = rand();
+    const first = u < pb;
+    const second = u < pc;
+    if (first && second) counts.both++;
+    else if (first) counts.firstOnly++;
+    else if (second) counts.secondOnly++;
+    else counts.neither++;
+  }
+  const d = pairedProportionDifference(counts);
+  const ind = proportionDifference(counts.both + counts.firstOnly, n, counts.both + counts.secondOnly, n);
+  if (d.ci95[0] <= truth / n && truth / n <= d.ci95[1]) refusalCovered++;
+  refusalWidth += d.ci95[1] - d.ci95[0];
+  independentWidth += ind.ci95[1] - ind.ci95[0];
+}
+
 console.log(
   JSON.stringify({
     bench: 'calibration',
@@ -113,6 +142,9 @@ console.log(
     sequential_wrong_decisions: sequentialWrong,
     large_runs: largeRuns,
     ci_coverage_large_n: Number((largeCovered / largeRuns).toFixed(4)),
+    refusal_change_ci_coverage: Number((refusalCovered / runs).toFixed(4)),
+    refusal_change_ci_width_points: Number(((refusalWidth / runs) * 100).toFixed(2)),
+    refusal_change_ci_width_points_if_unpaired: Number(((independentWidth / runs) * 100).toFixed(2)),
     method: 'paired bootstrap (1000 resamples) on 100-500 prompts per run (large runs: delta-method normal interval, 1,000-5,000 prompts); policy: lower 95% bound >= -5%; sequential: batches of 25 pairs, alpha_k = 0.05/(k(k+1))',
   }),
 );
