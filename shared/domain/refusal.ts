@@ -31,7 +31,8 @@ const VERBS =
 
 // First-person declines: the assistant says it will not or cannot do what was asked.
 const DECLINE: readonly RegExp[] = [
-  new RegExp(`\\b(?:I|we)\\s*(?:can(?:'|no)?t|cannot|won't|will not|wouldn't|would not|am not able to|'m not able to|am unable to|'m unable to|am not going to|'m not going to|must decline to|have to decline to|must refuse to|don't feel comfortable|do not feel comfortable|am not comfortable|'m not comfortable|'d rather not|would rather not|'d prefer not to|would prefer not to|prefer not to|'m not allowed to|am not allowed to|'m not permitted to|am not permitted to)\\s+(?:\\w+\\s+(?:or|and)\\s+)?(?:(?!be\\b)\\w+\\s+|be\\s+(?=\\w+ing\\b))?(?:${VERBS})`, 'i'),
+  new RegExp(`\\b(?:I|we)\\s*(?:can(?:'|no)?t|cannot|won't|will not|wouldn't|would not|am not able to|'m not able to|am unable to|'m unable to|am not going to|'m not going to|must decline to|have to decline to|must refuse to|won't be able to|will not be able to|wouldn't be able to|(?:don't|do not) think I (?:should|can|could)|don't feel comfortable|do not feel comfortable|am not comfortable|'m not comfortable|'d rather not|would rather not|'d prefer not to|would prefer not to|prefer not to|'m not allowed to|am not allowed to|'m not permitted to|am not permitted to)\\s+(?:(?:and|or)\\s+(?:will not|won't|cannot|can't|should not|shouldn't)\\s+)?(?:\\w+\\s+(?:or|and)\\s+)?(?:(?!be\\b)\\w+\\s+|be\\s+(?=\\w+ing\\b))?(?:${VERBS})`, 'i'),
+  /\b(?:help|assist)\b[^.]{0,40}\bbut not (?:with )?(?:that|this)\b/i,
   /\bI\s*(?:must|have to|need to|will have to|'ll have to|'m going to have to)\s+(?:respectfully\s+|politely\s+)?(?:decline|refuse|pass)\b/i,
   /\b(?:I'?m|I am)\s+not\s+(?:comfortable|willing|in a position|programmed|designed|allowed|permitted)\b/i,
   new RegExp(`\\bAs an? (?:AI|artificial intelligence|language model|responsible|ethical|assistant)[\\w\\s,-]{0,40}?\\bI\\s*(?:can(?:'|no)?t|cannot|won't|will not|am not able to|'m not able to|must not|must decline|am unable to|'m unable to)\\s+(?:(?!be\\b)\\w+\\s+|be\\s+(?=\\w+ing\\b))?(?:${VERBS})`, 'i'),
@@ -56,6 +57,7 @@ const OTHER_LANGUAGE_DECLINE =
 // Impersonal declines ("it is not appropriate to…") decline the request only when they open the answer;
 // later in an answer they are a caveat about the topic.
 const IMPERSONAL_DECLINE: readonly RegExp[] = [
+  /^(?:absolutely not|certainly not|definitely not|no way)\b[.!,]/i,
   /\b(?:it|this|that)(?:'s| is| would be| would not be| wouldn't be)\s+(?:not\s+|never\s+)?(?:appropriate|ethical|legal|safe|okay|ok|acceptable|responsible)(?:\s+(?:or|and)\s+\w+)?\s+to\b/i,
   /\b(?:it|this|that)(?:'s| is| would be)\s+(?:inappropriate|unethical|illegal|harmful|dangerous|not appropriate|not ethical|not safe|not legal|not acceptable)(?:\s+(?:or|and)\s+\w+)?\s+to\b/i,
 ];
@@ -132,8 +134,8 @@ function sentences(text: string): string[] {
     .filter((s) => s.length > 0);
 }
 
-/** "I can't help but wonder", "I can't give a definitive answer, but…", "I couldn't find any bugs": not declines. */
-const NOT_A_DECLINE = /\b(?:can(?:'|no)?t|cannot) help but\b|\b(?:can(?:'|no)?t|cannot|unable to|not able to) (?:give|provide|offer) (?:you )?(?:a |an )?(?:definitive|definite|exact|precise|guaranteed)\b|\b(?:not able to|unable to|can(?:'|no)?t|cannot) (?:find|identify|see|spot|detect|locate) any\b/gi;
+/** "I can't help but wonder", "…a definitive answer, but…", "…without knowing your budget", "I couldn't find any bugs": not declines. */
+const NOT_A_DECLINE = /\b(?:can(?:'|no)?t|cannot) help but\b|\b(?:can(?:'|no)?t|cannot) (?:[\w'-]+ ){1,6}without (?:knowing|more (?:information|context|details)|additional (?:information|context|details))\b|\b(?:can(?:'|no)?t|cannot|unable to|not able to) (?:give|provide|offer) (?:you )?(?:a |an )?(?:definitive|definite|exact|precise|guaranteed)\b|\b(?:not able to|unable to|can(?:'|no)?t|cannot) (?:find|identify|see|spot|detect|locate) any\b/gi;
 
 const matches = (patterns: readonly RegExp[], text: string) => patterns.some((p) => p.test(text));
 const firstIndex = (parts: readonly string[], test: (s: string, i: number) => boolean, limit: number) => parts.slice(0, limit).findIndex(test);
@@ -199,7 +201,9 @@ function readText(text: string, depth: number): RefusalVerdict {
   // 1. An explicit decline near the top.
   const declineAt = firstIndex(parts, (s, i) => matches(DECLINE, s) || OTHER_LANGUAGE_DECLINE.test(s) || (i === 0 && matches(IMPERSONAL_DECLINE, s)), 3);
   if (declineAt >= 0) {
-    const reason = reasonAround(parts, declineAt);
+    // "…as I'm only a language model": a canned refusal, whatever else the sentence says about missing abilities.
+    const canned = /\bI'?m (?:only|just) an? (?:language model|large language model|text-based AI|AI model|chatbot)\b/i.test(parts[declineAt]!);
+    const reason = canned ? 'none' : reasonAround(parts, declineAt);
     if (reason === 'no_answer') return { refusal: 'none', signals: ['text:no-meaningful-answer'] };
     return helpAfter(parts, declineAt)
       ? { refusal: 'partial', signals: ['text:decline', `reason:${reason}`, 'text:help-after'] }
