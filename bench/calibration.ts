@@ -7,12 +7,12 @@ import { seededRandom } from '../shared/domain/random.js';
 import { addPair, emptyPairStats, sequentialDecision } from '../shared/domain/sequential.js';
 import { pairedProportionDifference, pairedRelativeChange, proportionDifference } from '../shared/domain/stats.js';
 import type { ModelMetrics } from '../shared/ports/index.js';
+import { simulatedQualityRun, simulatedRefusalRun } from './simulated-runs.js';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '1000' }, seed: { type: 'string', default: '1' }, batch: { type: 'string', default: '25' } } });
 const runs = Number(values.runs);
 const batch = Number(values.batch);
 const rand = seededRandom(Number(values.seed));
-const gauss = () => Math.sqrt(-2 * Math.log(Math.max(1e-12, rand()))) * Math.cos(2 * Math.PI * rand());
 const threshold = DEFAULT_POLICY.minQualityImpactPercent / 100;
 
 const metrics = (model: string): ModelMetrics => ({
@@ -33,17 +33,7 @@ let judgedConfirmed = 0;
 let sequentialWrong = 0;
 for (let r = 0; r < runs; r++) {
   const n = 100 + Math.floor(rand() * 400);
-  const mb = 0.55 + 0.3 * rand();
-  const delta = -0.15 + 0.2 * rand(); // true relative quality impact, -15% .. +5%
-  const promptSd = 0.05 + 0.1 * rand(); // how much prompts differ in difficulty (shared by both models)
-  const answerSd = 0.04 + 0.08 * rand(); // answer-to-answer noise of each model, judge noise included
-  const b = new Float64Array(n);
-  const c = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const difficulty = promptSd * gauss();
-    b[i] = mb + difficulty + answerSd * gauss();
-    c[i] = mb * (1 + delta) + difficulty * (1 + delta) + answerSd * gauss();
-  }
+  const { b, c, delta } = simulatedQualityRun(rand, n);
   const result = pairedRelativeChange(b, c, { seed: r, resamples: 1000 });
   if (result.ci95[0] <= delta && delta <= result.ci95[1]) covered++;
   const alt = describeCandidate(metrics('cand'), { model: 'cand', quality: result, cost: { estimate: -0.5, ci95: [-0.52, -0.48], n }, refusal: { estimate: 0, ci95: [0, 0] } }, metrics('base'), DEFAULT_POLICY);
@@ -82,17 +72,7 @@ const largeRuns = Math.max(1, Math.round(runs / 4));
 let largeCovered = 0;
 for (let r = 0; r < largeRuns; r++) {
   const n = 1000 + Math.floor(rand() * 4000);
-  const mb = 0.55 + 0.3 * rand();
-  const delta = -0.15 + 0.2 * rand();
-  const promptSd = 0.05 + 0.1 * rand();
-  const answerSd = 0.04 + 0.08 * rand();
-  const b = new Float64Array(n);
-  const c = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const difficulty = promptSd * gauss();
-    b[i] = mb + difficulty + answerSd * gauss();
-    c[i] = mb * (1 + delta) + difficulty * (1 + delta) + answerSd * gauss();
-  }
+  const { b, c, delta } = simulatedQualityRun(rand, n);
   const result = pairedRelativeChange(b, c);
   if (result.ci95[0] <= delta && delta <= result.ci95[1]) largeCovered++;
 }
@@ -103,25 +83,10 @@ let refusalWidth = 0;
 let independentWidth = 0;
 for (let r = 0; r < runs; r++) {
   const n = 100 + Math.floor(rand() * 400);
-  const base = 0.02 + 0.15 * rand();
-  const shift = -0.04 + 0.08 * rand();
-  const counts = { both: 0, firstOnly: 0, secondOnly: 0, neither: 0 };
-  let truth = 0;
-  for (let i = 0; i < n; i++) {
-    const pb = Math.min(1, rand() < 0.3 ? base * 2.5 : base * 0.35);
-    const pc = Math.min(1, Math.max(0, pb + shift));
-    truth += pc - pb;
-    const u = rand();
-    const first = u < pb;
-    const second = u < pc;
-    if (first && second) counts.both++;
-    else if (first) counts.firstOnly++;
-    else if (second) counts.secondOnly++;
-    else counts.neither++;
-  }
+  const { counts, truth } = simulatedRefusalRun(rand, n);
   const d = pairedProportionDifference(counts);
   const ind = proportionDifference(counts.both + counts.firstOnly, n, counts.both + counts.secondOnly, n);
-  if (d.ci95[0] <= truth / n && truth / n <= d.ci95[1]) refusalCovered++;
+  if (d.ci95[0] <= truth && truth <= d.ci95[1]) refusalCovered++;
   refusalWidth += d.ci95[1] - d.ci95[0];
   independentWidth += ind.ci95[1] - ind.ci95[0];
 }

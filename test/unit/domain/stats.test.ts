@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { clusteredRelativeChange, mean, pairedProportionDifference, pairedRelativeChange, percentile, proportionDifference, wilson } from '../../../shared/domain/stats.js';
 import { seededRandom } from '../../../shared/domain/random.js';
+import { simulatedRefusalRun } from '../../../bench/simulated-runs.js';
 
 describe('percentile', () => {
   it.each([
@@ -136,26 +137,9 @@ describe('pairedProportionDifference', () => {
     const runs = 2000;
     for (let r = 0; r < runs; r++) {
       const n = 100 + Math.floor(rand() * 400);
-      // Prompt-level refusal propensity shared by both models; the candidate refuses a little more or less.
-      const base = 0.02 + 0.15 * rand();
-      const shift = -0.04 + 0.08 * rand();
-      const c = { both: 0, firstOnly: 0, secondOnly: 0, neither: 0 };
-      let truth = 0;
-      for (let i = 0; i < n; i++) {
-        const risky = rand() < 0.3;
-        const pb = Math.min(1, risky ? base * 2.5 : base * 0.35);
-        const pc = Math.min(1, Math.max(0, pb + shift));
-        truth += pc - pb;
-        const u = rand();
-        const first = u < pb;
-        const second = u < pc; // one shared draw: strongly correlated answers, as when both refuse the same prompts
-        if (first && second) c.both++;
-        else if (first) c.firstOnly++;
-        else if (second) c.secondOnly++;
-        else c.neither++;
-      }
-      const d = pairedProportionDifference(c);
-      if (d.ci95[0] <= truth / n && truth / n <= d.ci95[1]) covered++;
+      const { counts, truth } = simulatedRefusalRun(rand, n);
+      const d = pairedProportionDifference(counts);
+      if (d.ci95[0] <= truth && truth <= d.ci95[1]) covered++;
     }
     expect(covered / runs).toBeGreaterThan(0.93);
     expect(covered / runs).toBeLessThan(0.995);
