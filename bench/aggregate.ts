@@ -9,7 +9,7 @@ import type { ReplayResult, ResultStore, RunMetrics, RunRecord, RunStore } from 
 import { computeMetrics, recommend } from '../shared/use-cases/aggregate.js';
 import { silentLog, type Deps } from '../shared/use-cases/deps.js';
 
-const { values } = parseArgs({ options: { sizes: { type: 'string', default: '100000,1000000' } } });
+const { values } = parseArgs({ options: { sizes: { type: 'string', default: '100000,300000,1000000' }, repeats: { type: 'string', default: '3' } } });
 const MODELS = ['claude-3.5-sonnet', 'gpt-4o-mini', 'gpt-3.5-turbo', 'claude-3.5-haiku', 'llama-3.3-70b', 'mistral-large', 'command-r'];
 const SEGMENTS = ['support', 'coding', 'summarize', 'sql', 'marketing'];
 
@@ -73,9 +73,17 @@ async function measure(total: number) {
 }
 
 const sizes = values.sizes.split(',').map(Number);
+const repeats = Math.max(1, Number(values.repeats));
 await measure(20_000); // warm-up: JIT and module loading, not reported
-const out = [];
-for (const n of sizes) out.push(await measure(n));
+// Each size is measured `repeats` times and the median kept: a 100k run takes a fraction of a second, so one GC pause
+// on a shared machine would otherwise move the ratio below a lot.
+const out: (Awaited<ReturnType<typeof measure>> & { seconds_all: number[] })[] = [];
+for (const n of sizes) {
+  const tries = [];
+  for (let i = 0; i < repeats; i++) tries.push(await measure(n));
+  tries.sort((a, b) => a.seconds - b.seconds);
+  out.push({ ...tries[Math.floor(tries.length / 2)]!, seconds_all: tries.map((t) => t.seconds), peak_rss_mb: Math.max(...tries.map((t) => t.peak_rss_mb)) });
+}
 const first = out[0]!;
 const last = out[out.length - 1]!;
 console.log(
@@ -85,5 +93,7 @@ console.log(
     runs: out,
     // 1.0 = perfectly linear: time per result at the largest size over time per result at the smallest.
     time_per_result_ratio: Number((last.seconds / last.results / (first.seconds / first.results)).toFixed(3)),
+    // the same between consecutive sizes, to show where any growth comes from
+    time_per_result_steps: out.slice(1).map((r, i) => Number((r.seconds / r.results / (out[i]!.seconds / out[i]!.results)).toFixed(3))),
   }),
 );
