@@ -5,9 +5,13 @@
 import { parseArgs } from 'node:util';
 import { DEFAULT_SETTINGS } from '../shared/config/settings.js';
 import { seededRandom } from '../shared/domain/random.js';
-import type { ReplayResult, ResultStore, RunMetrics, RunRecord, RunStore } from '../shared/ports/index.js';
-import { computeMetrics, recommend } from '../shared/use-cases/aggregate.js';
-import { silentLog, type Deps } from '../shared/use-cases/deps.js';
+import type { ReplayResult } from '../shared/domain/result.js';
+import type { RunRecord } from '../shared/domain/run.js';
+import type { RunMetrics } from '../shared/domain/run-metrics.js';
+import type { ResultStore, RunStore } from '../shared/ports/index.js';
+import { silentLog } from '../shared/runtime/platform.js';
+import { type ComputeMetricsDeps, computeMetrics } from '../shared/use-cases/aggregate/compute-metrics.js';
+import { type RecommendDeps, recommend } from '../shared/use-cases/aggregate/recommend.js';
 
 const { values } = parseArgs({ options: { sizes: { type: 'string', default: '100000,300000,1000000' }, repeats: { type: 'string', default: '3' } } });
 const MODELS = ['claude-3.5-sonnet', 'gpt-4o-mini', 'gpt-3.5-turbo', 'claude-3.5-haiku', 'llama-3.3-70b', 'mistral-large', 'command-r'];
@@ -21,12 +25,29 @@ function syntheticResults(capturesPerModel: number): ResultStore {
     const error = !refused && rand() < 0.005;
     const quality = 0.6 + 0.3 * rand() - MODELS.indexOf(model) * 0.01;
     return {
-      run_id: 'bench', capture_id: `c${i}`, model, status: error ? 'error' : refused ? 'refused' : 'ok', answer: '', finish_reason: 'stop',
-      refusal: refused ? 'full' : 'none', refusal_signals: [], usage: { input_tokens: 200, output_tokens: 150 + Math.floor(rand() * 100) },
-      cost_usd: error ? 0 : 0.0001 * (1 + MODELS.indexOf(model)) * (1 + rand()), latency_ms: 200 + 800 * rand(), gateway_latency_ms: null,
-      error_kind: error ? 'server_error' : null, error_status: null, guardrail_checks: [], attempts: 1, stored_at: '2026-01-01T00:00:00Z',
-      segment: SEGMENTS[i % SEGMENTS.length]!, conversation_id: i % 4 === 0 ? `conv${Math.floor(i / 8)}` : null,
-      quality: error ? null : quality, judge: null, judge_status: error ? undefined : 'scored', pairwise: error || model === MODELS[0] ? null : rand() < 0.4 ? 'win' : rand() < 0.5 ? 'tie' : 'loss',
+      run_id: 'bench',
+      capture_id: `c${i}`,
+      model,
+      status: error ? 'error' : refused ? 'refused' : 'ok',
+      answer: '',
+      finish_reason: 'stop',
+      refusal: refused ? 'full' : 'none',
+      refusal_signals: [],
+      usage: { input_tokens: 200, output_tokens: 150 + Math.floor(rand() * 100) },
+      cost_usd: error ? 0 : 0.0001 * (1 + MODELS.indexOf(model)) * (1 + rand()),
+      latency_ms: 200 + 800 * rand(),
+      gateway_latency_ms: null,
+      error_kind: error ? 'server_error' : null,
+      error_status: null,
+      guardrail_checks: [],
+      attempts: 1,
+      stored_at: '2026-01-01T00:00:00Z',
+      segment: SEGMENTS[i % SEGMENTS.length]!,
+      conversation_id: i % 4 === 0 ? `conv${Math.floor(i / 8)}` : null,
+      quality: error ? null : quality,
+      judge: null,
+      judge_status: error ? undefined : 'scored',
+      pairwise: error || model === MODELS[0] ? null : rand() < 0.4 ? 'win' : rand() < 0.5 ? 'tie' : 'loss',
     };
   };
   const notUsed = () => Promise.reject(new Error('not used by the benchmark'));
@@ -38,30 +59,76 @@ function syntheticResults(capturesPerModel: number): ResultStore {
       for (let i = start; i < end; i++) items.push(make(model, i));
       return { items, cursor: end < capturesPerModel ? String(end) : null };
     },
-    claim: notUsed, markCallStarted: notUsed, release: notUsed, complete: notUsed, storeIfAbsent: notUsed, get: notUsed, setScore: notUsed, setPairwise: notUsed,
+    claim: notUsed,
+    markCallStarted: notUsed,
+    release: notUsed,
+    complete: notUsed,
+    storeIfAbsent: notUsed,
+    get: notUsed,
+    setScore: notUsed,
+    setPairwise: notUsed,
   };
 }
 
 async function measure(total: number) {
   const perModel = Math.ceil(total / MODELS.length);
   const run: RunRecord = {
-    tenant_id: 't', run_id: 'bench', status: 'aggregating', reasons: [],
-    request: { candidate_models: MODELS.slice(1), baseline_model: MODELS[0]!, judge_model: 'gpt-4o', captures: { limit: perModel }, deadline_minutes: 60, max_tokens: 512, dry_run: false, refusal_second_opinion: false },
-    models: MODELS, expected: perModel * MODELS.length, captures: perModel, stored: perModel * MODELS.length, cost_usd: 0, double_calls: 0, reserved_usd: 0, judge_cost_usd: 0, skipped: 0, dead_lettered: 0,
-    created_at: '2026-01-01T00:00:00Z', deadline: '2026-01-01T01:00:00Z', finished_at: null, simulated: true,
+    tenant_id: 't',
+    run_id: 'bench',
+    status: 'aggregating',
+    reasons: [],
+    request: {
+      candidate_models: MODELS.slice(1),
+      baseline_model: MODELS[0]!,
+      judge_model: 'gpt-4o',
+      captures: { limit: perModel },
+      deadline_minutes: 60,
+      max_tokens: 512,
+      dry_run: false,
+      refusal_second_opinion: false,
+    },
+    models: MODELS,
+    expected: perModel * MODELS.length,
+    captures: perModel,
+    stored: perModel * MODELS.length,
+    cost_usd: 0,
+    double_calls: 0,
+    reserved_usd: 0,
+    judge_cost_usd: 0,
+    skipped: 0,
+    dead_lettered: 0,
+    created_at: '2026-01-01T00:00:00Z',
+    deadline: '2026-01-01T01:00:00Z',
+    finished_at: null,
+    simulated: true,
     traffic: { matched: perModel, first_at: '2025-12-01T00:00:00Z', last_at: '2026-01-01T00:00:00Z', capped: false },
   };
   let metrics: RunMetrics | null = null;
   let record: unknown = null;
   const runs = {
-    get: async () => run, putMetrics: async (_: unknown, m: RunMetrics) => void (metrics = m), getMetrics: async () => metrics,
-    putRecommendation: async (_: unknown, r: unknown) => void (record = r), setStatus: async () => {},
+    get: async () => run,
+    putMetrics: async (_: unknown, m: RunMetrics) => {
+      metrics = m;
+    },
+    getMetrics: async () => metrics,
+    putRecommendation: async (_: unknown, r: unknown) => {
+      record = r;
+    },
+    setStatus: async () => {},
   } as unknown as RunStore;
-  const deps = { results: syntheticResults(perModel), runs, clock: { now: () => Date.now() }, log: silentLog, settings: DEFAULT_SETTINGS } as unknown as Deps;
+  const deps = {
+    results: syntheticResults(perModel),
+    runs,
+    clock: { now: () => Date.now() },
+    log: silentLog,
+    settings: DEFAULT_SETTINGS,
+  } satisfies ComputeMetricsDeps & RecommendDeps;
   global.gc?.();
   const rssBefore = process.memoryUsage().rss;
   let peak = rssBefore;
-  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, 20);
   const t = performance.now();
   await computeMetrics(deps, { tenant_id: 't', run_id: 'bench' });
   await recommend(deps, { tenant_id: 't', run_id: 'bench' });
@@ -69,7 +136,13 @@ async function measure(total: number) {
   clearInterval(sampler);
   peak = Math.max(peak, process.memoryUsage().rss);
   if (!record) throw new Error('no record written');
-  return { results: perModel * MODELS.length, seconds: Number(seconds.toFixed(3)), results_per_s: Math.round((perModel * MODELS.length) / seconds), peak_rss_mb: Math.round(peak / 2 ** 20), rss_growth_mb: Math.round((peak - rssBefore) / 2 ** 20) };
+  return {
+    results: perModel * MODELS.length,
+    seconds: Number(seconds.toFixed(3)),
+    results_per_s: Math.round((perModel * MODELS.length) / seconds),
+    peak_rss_mb: Math.round(peak / 2 ** 20),
+    rss_growth_mb: Math.round((peak - rssBefore) / 2 ** 20),
+  };
 }
 
 const sizes = values.sizes.split(',').map(Number);

@@ -2,23 +2,50 @@
 // statistics and policy. Prints one JSON object as its last line. Not part of npm test.
 // Each replay draws its own truth (baseline level, true relative impact, noise), so nothing is tuned to one data set.
 import { parseArgs } from 'node:util';
-import { describeCandidate, DEFAULT_POLICY } from '../shared/domain/recommendation.js';
+import type { ModelMetrics } from '../shared/domain/metrics.js';
 import { seededRandom } from '../shared/domain/random.js';
+import { DEFAULT_POLICY, describeCandidate } from '../shared/domain/recommendation.js';
 import { addPair, emptyPairStats, sequentialDecision } from '../shared/domain/sequential.js';
 import { pairedProportionDifference, pairedRelativeChange, proportionDifference } from '../shared/domain/stats.js';
-import type { ModelMetrics } from '../shared/ports/index.js';
 import { simulatedQualityRun, simulatedRefusalRun } from './simulated-runs.js';
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '1000' }, seed: { type: 'string', default: '1' }, batch: { type: 'string', default: '25' } } });
+const { values } = parseArgs({
+  options: { runs: { type: 'string', default: '1000' }, seed: { type: 'string', default: '1' }, batch: { type: 'string', default: '25' } },
+});
 const runs = Number(values.runs);
 const batch = Number(values.batch);
 const rand = seededRandom(Number(values.seed));
 const threshold = DEFAULT_POLICY.minQualityImpactPercent / 100;
 
 const metrics = (model: string): ModelMetrics => ({
-  model, is_baseline: model === 'base', results: 1, ok: 1, refused: 0, partial_refusals: 0, guardrail_blocked: 0, errors: 0, error_kinds: {}, skipped: 0, scored: 1, unscored: 0, not_judged: 0, pairwise: { win: 0, tie: 0, loss: 0 },
-  quality_mean: 0.8, cost_known: true, cost_usd_total: 1, cost_per_1k_requests_usd: 1, input_tokens: 0, output_tokens: 0, latency_ms_p50: 1, latency_ms_p95: 1, latency_ms_p99: 1, gateway_latency_ms_p50: null, gateway_latency_ms_p95: null,
-  refusal_rate: 0, error_rate: 0, guardrail_block_rate: 0,
+  model,
+  is_baseline: model === 'base',
+  results: 1,
+  ok: 1,
+  refused: 0,
+  partial_refusals: 0,
+  guardrail_blocked: 0,
+  errors: 0,
+  error_kinds: {},
+  skipped: 0,
+  scored: 1,
+  unscored: 0,
+  not_judged: 0,
+  pairwise: { win: 0, tie: 0, loss: 0 },
+  quality_mean: 0.8,
+  cost_known: true,
+  cost_usd_total: 1,
+  cost_per_1k_requests_usd: 1,
+  input_tokens: 0,
+  output_tokens: 0,
+  latency_ms_p50: 1,
+  latency_ms_p95: 1,
+  latency_ms_p99: 1,
+  gateway_latency_ms_p50: null,
+  gateway_latency_ms_p95: null,
+  refusal_rate: 0,
+  error_rate: 0,
+  guardrail_block_rate: 0,
 });
 
 let covered = 0;
@@ -36,7 +63,12 @@ for (let r = 0; r < runs; r++) {
   const { b, c, delta } = simulatedQualityRun(rand, n);
   const result = pairedRelativeChange(b, c, { seed: r, resamples: 1000 });
   if (result.ci95[0] <= delta && delta <= result.ci95[1]) covered++;
-  const alt = describeCandidate(metrics('cand'), { model: 'cand', quality: result, cost: { estimate: -0.5, ci95: [-0.52, -0.48], n }, refusal: { estimate: 0, ci95: [0, 0] } }, metrics('base'), DEFAULT_POLICY);
+  const alt = describeCandidate(
+    metrics('cand'),
+    { model: 'cand', quality: result, cost: { estimate: -0.5, ci95: [-0.52, -0.48], n }, refusal: { estimate: 0, ci95: [0, 0] } },
+    metrics('base'),
+    DEFAULT_POLICY,
+  );
   if (delta < threshold) {
     beyond++;
     if (alt.qualifies) falseSwitch++;
@@ -110,6 +142,7 @@ console.log(
     refusal_change_ci_coverage: Number((refusalCovered / runs).toFixed(4)),
     refusal_change_ci_width_points: Number(((refusalWidth / runs) * 100).toFixed(2)),
     refusal_change_ci_width_points_if_unpaired: Number(((independentWidth / runs) * 100).toFixed(2)),
-    method: 'paired bootstrap (1000 resamples) on 100-500 prompts per run (large runs: delta-method normal interval, 1,000-5,000 prompts); policy: lower 95% bound >= -5%; sequential: batches of 25 pairs, alpha_k = 0.05/(k(k+1))',
+    method:
+      'paired bootstrap (1000 resamples) on 100-500 prompts per run (large runs: delta-method normal interval, 1,000-5,000 prompts); policy: lower 95% bound >= -5%; sequential: batches of 25 pairs, alpha_k = 0.05/(k(k+1))',
   }),
 );

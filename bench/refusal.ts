@@ -22,7 +22,9 @@ const read = (file: string): Row[] => (existsSync(file) ? (parse(readFileSync(fi
 const filesIn = (dir: string, pattern: RegExp): string[] => (existsSync(dir) ? readdirSync(dir).flatMap((f) => f.match(pattern)?.[1] ?? []) : []);
 
 // Every model with labelled completions in the folder (the upstream file names), or the ones asked for.
-const discovered = [...new Set([...filesIn(COMPLETIONS, /^xstest_v2_completions_(.+)\.csv$/), ...filesIn(LABELS, /^xstest_v2_completions_(.+)_streval\.csv$/)])].sort();
+const discovered = [
+  ...new Set([...filesIn(COMPLETIONS, /^xstest_v2_completions_(.+)\.csv$/), ...filesIn(LABELS, /^xstest_v2_completions_(.+)_streval\.csv$/)]),
+].sort();
 const MODELS = values.models ? values.models.split(',') : discovered;
 if (MODELS.length === 0) throw new Error(`no XSTest completion files under ${XSTEST}`);
 

@@ -6,7 +6,7 @@ import { SwitchyardClient } from '../local/client.js';
 import { startLocalStack } from '../local/stack.js';
 import { resolveModel } from '../shared/config/models.js';
 import { percentile } from '../shared/domain/stats.js';
-import { silentLog } from '../shared/use-cases/deps.js';
+import { silentLog } from '../shared/runtime/platform.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
@@ -78,7 +78,12 @@ try {
   }));
   await client.captureAll(traffic);
   const started = performance.now();
-  const replay = await client.request('POST', '/v1/replays', { candidate_models: models.slice(1), baseline_model: models[0], captures: { limit: captures }, max_tokens: 64 });
+  const replay = await client.request('POST', '/v1/replays', {
+    candidate_models: models.slice(1),
+    baseline_model: models[0],
+    captures: { limit: captures },
+    max_tokens: 64,
+  });
   const runId = String(replay.body.run_id);
   const expected = Number(replay.body.expected);
   for (;;) {

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 // Entry for the `switchyard` command: runs the TypeScript CLI through tsx's loader.
 import { register } from 'tsx/esm/api';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import path from 'node:path';
 
 // The SDK's notice that releases after early 2027 need Node 22: the lockfile pins a tested version.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';

@@ -1,8 +1,8 @@
 // The stage (one per environment) and the app builder: the only place that reads context.
-import { App, Stage, Tags, Validations, type StageProps } from 'aws-cdk-lib';
+import { App, Stage, type StageProps, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { Construct } from 'constructs';
-import { environmentConfig, type EnvironmentConfig } from './config.js';
+import { type EnvironmentConfig, environmentConfig } from './config.js';
 import { StatefulStack } from './stateful-stack.js';
 import { StatelessStack } from './stateless-stack.js';
 

@@ -1,5 +1,5 @@
 // Functions, the HTTP API, the worker's event source, the aggregate state machine and the schedule.
-import { Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
@@ -16,8 +16,8 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
-import { AppFunction } from './constructs/app-function.js';
 import type { EnvironmentConfig } from './config.js';
+import { AppFunction } from './constructs/app-function.js';
 
 export type StatelessProps = StackProps & {
   config: EnvironmentConfig;
@@ -80,20 +80,23 @@ export class StatelessStack extends Stack {
     const resultsFn = make('Results', 'results-api/handler.ts', 'GET /v1/replays/{id}', { timeout: Duration.seconds(10) });
     table.grantReadData(resultsFn.fn);
     const replayStartFn = make('ReplayStart', 'replay-start/handler.ts', 'POST /v1/replays', { timeout: Duration.seconds(60), memorySize: 1024 });
-    const scheduledReplayFn = make('ScheduledReplay', 'scheduled-replay/handler.ts', 'Scheduled replay (EventBridge rule)', { timeout: Duration.seconds(60), memorySize: 1024 });
+    const scheduledReplayFn = make('ScheduledReplay', 'scheduled-replay/handler.ts', 'Scheduled replay (EventBridge rule)', {
+      timeout: Duration.seconds(60),
+      memorySize: 1024,
+    });
     for (const starter of [replayStartFn, scheduledReplayFn]) {
       table.grantReadWriteData(starter.fn);
       queue.grantSendMessages(starter.fn);
       starter.env('QUEUE_URL', queue.queueUrl);
     }
 
-    const workerFn = withLlm(make('ReplayWorker', 'replay-worker/handler.ts', 'Calls one model per work item through Portkey', { timeout: Duration.seconds(120) }));
+    const workerFn = withLlm(
+      make('ReplayWorker', 'replay-worker/handler.ts', 'Calls one model per work item through Portkey', { timeout: Duration.seconds(120) }),
+    );
     table.grantReadWriteData(workerFn.fn);
     queue.grantConsumeMessages(workerFn.fn);
     workerFn.env('QUEUE_URL', queue.queueUrl);
-    workerFn.fn.addEventSource(
-      new SqsEventSource(queue, { batchSize: 10, reportBatchItemFailures: true, maxConcurrency: config.workerMaxConcurrency }),
-    );
+    workerFn.fn.addEventSource(new SqsEventSource(queue, { batchSize: 10, reportBatchItemFailures: true, maxConcurrency: config.workerMaxConcurrency }));
 
     const deadLetterFn = make('DeadLetter', 'dead-letter/handler.ts', 'Counts dead-lettered work items as error results', { timeout: Duration.seconds(30) });
     table.grantReadWriteData(deadLetterFn.fn);
@@ -102,9 +105,17 @@ export class StatelessStack extends Stack {
 
     const checkFn = make('CheckProgressFunction', 'aggregate/check-progress.ts', 'Aggregate: is the run done?');
     table.grantReadWriteData(checkFn.fn);
-    const scoreFn = withLlm(make('ScoreQualityFunction', 'aggregate/score-quality.ts', 'Aggregate: LLM judge, one bounded batch', { timeout: Duration.minutes(10), memorySize: 1024 }));
+    const scoreFn = withLlm(
+      make('ScoreQualityFunction', 'aggregate/score-quality.ts', 'Aggregate: LLM judge, one bounded batch', {
+        timeout: Duration.minutes(10),
+        memorySize: 1024,
+      }),
+    );
     table.grantReadWriteData(scoreFn.fn);
-    const metricsFn = make('ComputeMetricsFunction', 'aggregate/compute-metrics.ts', 'Aggregate: per-model metrics', { timeout: Duration.minutes(10), memorySize: 2048 });
+    const metricsFn = make('ComputeMetricsFunction', 'aggregate/compute-metrics.ts', 'Aggregate: per-model metrics', {
+      timeout: Duration.minutes(10),
+      memorySize: 2048,
+    });
     table.grantReadWriteData(metricsFn.fn);
     const recommendFn = make('RecommendFunction', 'aggregate/recommend.ts', 'Aggregate: recommendation record', { timeout: Duration.minutes(1) });
     table.grantReadWriteData(recommendFn.fn);

@@ -1,8 +1,9 @@
 // The local API Gateway: turns HTTP requests into HTTP API payload-format-2.0 events for the same handlers,
 // running the Lambda authorizer first, as the deployed route does.
+
+import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { randomUUID } from 'node:crypto';
 import type { AuthorizerResult } from '../functions/authorizer/handler.js';
 import type { HttpEvent, HttpResult } from '../shared/runtime/http.js';
 

@@ -1,28 +1,26 @@
 // The `switchyard` command line: demo, the long-lived local server, and token management.
+
+import { once } from 'node:events';
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { once } from 'node:events';
 import { createInterface } from 'node:readline';
-import { classifyLines, type ClassifiedLine } from '../shared/use-cases/classify-refusals.js';
 import { parseArgs } from 'node:util';
-import { CaptureInputSchema } from '../shared/schemas/api.js';
+import { environmentConfig } from '../cdk/config.js';
 import { resolveModel } from '../shared/config/models.js';
-import { estimateReplay } from '../shared/domain/estimate.js';
 import { flattenMessages, normaliseUsage } from '../shared/domain/capture.js';
-import { createDocumentClient } from '../shared/adapters/dynamodb/client.js';
-import { DynamoTokenStore } from '../shared/adapters/dynamodb/token-store.js';
+import { estimateReplay } from '../shared/domain/estimate.js';
+import type { LlmGateway } from '../shared/ports/index.js';
+import { tokenStore } from '../shared/runtime/build/dynamo.js';
+import { llmGateway } from '../shared/runtime/build/llm.js';
+import { CaptureInputSchema } from '../shared/schemas/api.js';
+import { classifyLines } from '../shared/use-cases/classify-refusals.js';
+import { evaluateJudge } from '../shared/use-cases/judge-eval.js';
 import { createToken } from '../shared/use-cases/tokens.js';
 import { runDemo } from './demo.js';
 import { readLabelledPairs } from './labelled-pairs.js';
-import { evaluateJudge } from '../shared/use-cases/judge-eval.js';
-import { PortkeyGateway } from '../shared/adapters/portkey-gateway.js';
-import { HOSTED_PORTKEY_URL, PROVIDER_KEY_VARS, gatewayConfigFrom } from '../shared/config/settings.js';
-import { startGateway } from './gateway.js';
-import { ProviderSimulator } from './simulator/server.js';
+import { localPlatform, startLlmBackend } from './platform.js';
 import { LOCAL_TABLE, startLocalStack } from './stack.js';
-import { LOCAL_CREDENTIALS } from './emulators.js';
 import { cdkContext } from './synth.js';
-import { environmentConfig } from '../cdk/config.js';
 
 const HELP = `switchyard <command> [options]
 
@@ -80,7 +78,10 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 async function demo(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { out: { type: 'string', default: './switchyard-out' }, captures: { type: 'string', default: '300' }, seed: { type: 'string', default: '2024' } } });
+  const { values } = parseArgs({
+    args,
+    options: { out: { type: 'string', default: './switchyard-out' }, captures: { type: 'string', default: '300' }, seed: { type: 'string', default: '2024' } },
+  });
   const captures = Number(values.captures);
   if (!Number.isInteger(captures) || captures < 1 || captures > 5000) throw new Error('--captures: a whole number from 1 to 5000');
   await runDemo({ out: values.out, captures, seed: Number(values.seed) });
@@ -88,7 +89,10 @@ async function demo(args: string[]): Promise<number> {
 }
 
 async function start(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { port: { type: 'string', default: '8080' }, data: { type: 'string' }, 'schedule-every': { type: 'string' } } });
+  const { values } = parseArgs({
+    args,
+    options: { port: { type: 'string', default: '8080' }, data: { type: 'string' }, 'schedule-every': { type: 'string' } },
+  });
   const stack = await startLocalStack({ apiPort: Number(values.port), dataPath: values.data });
   const tokenValue = await stack.createToken('local', 'npm start');
   process.stdout.write(`Switchyard local stack (${stack.mode}) on ${stack.apiUrl}\n`);
@@ -119,14 +123,22 @@ async function start(args: string[]): Promise<number> {
 async function token(args: string[]): Promise<number> {
   const [sub, ...rest] = args;
   if (sub !== 'create') throw new Error('usage: switchyard token create --tenant ID [--label TEXT] [--table NAME --region REGION]');
-  const { values } = parseArgs({ args: rest, options: { tenant: { type: 'string' }, label: { type: 'string', default: 'cli' }, table: { type: 'string' }, region: { type: 'string' }, endpoint: { type: 'string' } } });
+  const { values } = parseArgs({
+    args: rest,
+    options: {
+      tenant: { type: 'string' },
+      label: { type: 'string', default: 'cli' },
+      table: { type: 'string' },
+      region: { type: 'string' },
+      endpoint: { type: 'string' },
+    },
+  });
   if (!values.tenant) throw new Error('--tenant is required');
   if (!values.table) {
     throw new Error('--table is required (the deployed table name from the Stateful stack, or the local one `switchyard start` prints)');
   }
   const region = values.region ?? process.env.AWS_REGION ?? 'us-east-1';
-  const local = values.endpoint ? { endpoint: values.endpoint, credentials: LOCAL_CREDENTIALS } : {};
-  const store = new DynamoTokenStore(createDocumentClient({ region, ...local }), values.table);
+  const store = tokenStore(localPlatform({ table: values.table, region, dynamodbEndpoint: values.endpoint }));
   const value = await createToken(store, values.tenant, values.label);
   process.stdout.write(`${value}\n`);
   process.stderr.write('Store this token now: only its SHA-256 hash is kept.\n');
@@ -175,12 +187,15 @@ async function estimate(args: string[]): Promise<number> {
     judge,
     maxTokens: Number(values['max-tokens']),
   });
-  process.stdout.write(JSON.stringify({ captures: captures.length, models: names, judge_model: values.judge, ...result }, null, 2) + '\n');
+  process.stdout.write(`${JSON.stringify({ captures: captures.length, models: names, judge_model: values.judge, ...result }, null, 2)}\n`);
   return 0;
 }
 
 async function classifyRefusals(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { input: { type: 'string' }, 'second-opinion': { type: 'boolean', default: false }, judge: { type: 'string', default: 'gpt-4o' } } });
+  const { values } = parseArgs({
+    args,
+    options: { input: { type: 'string' }, 'second-opinion': { type: 'boolean', default: false }, judge: { type: 'string', default: 'gpt-4o' } },
+  });
   if (!values.input) throw new Error('--input FILE (or - for stdin) is required');
   const judge = resolveModel(values.judge);
   if (values['second-opinion'] && !judge) throw new Error(`unknown judge model "${values.judge}"`);
@@ -198,7 +213,13 @@ async function classifyRefusals(args: string[]): Promise<number> {
       first += chunk.length;
       chunk = [];
       failed += out.filter((o) => 'error' in o).length;
-      const text = out.map((o) => JSON.stringify('error' in o ? o : { refusal: o.refusal, signals: o.signals, ...(o.second_opinion ? { second_opinion: o.second_opinion } : {}) }) + '\n').join('');
+      const text = out
+        .map(
+          (o) =>
+            JSON.stringify('error' in o ? o : { refusal: o.refusal, signals: o.signals, ...(o.second_opinion ? { second_opinion: o.second_opinion } : {}) }) +
+            '\n',
+        )
+        .join('');
       if (text && !process.stdout.write(text)) await once(process.stdout, 'drain');
     };
     for await (const line of createInterface({ input: source, crlfDelay: Infinity })) {
@@ -214,7 +235,10 @@ async function classifyRefusals(args: string[]): Promise<number> {
 }
 
 async function judgeEval(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { format: { type: 'string' }, file: { type: 'string' }, judge: { type: 'string', default: 'gpt-4o' }, limit: { type: 'string' } } });
+  const { values } = parseArgs({
+    args,
+    options: { format: { type: 'string' }, file: { type: 'string' }, judge: { type: 'string', default: 'gpt-4o' }, limit: { type: 'string' } },
+  });
   if (values.format !== 'llmbar' && values.format !== 'pandalm') throw new Error('--format llmbar|pandalm is required');
   if (!values.file) throw new Error('--file is required');
   const judge = resolveModel(values.judge);
@@ -224,7 +248,7 @@ async function judgeEval(args: string[]): Promise<number> {
   const llm = await judgeGateway();
   try {
     const report = await evaluateJudge(llm.gateway, judge, pairs);
-    process.stdout.write(JSON.stringify({ judge_model: judge.id, format: values.format, mode: llm.mode, ...report }) + '\n');
+    process.stdout.write(`${JSON.stringify({ judge_model: judge.id, format: values.format, mode: llm.mode, ...report })}\n`);
   } finally {
     await llm.stop();
   }
@@ -232,16 +256,8 @@ async function judgeEval(args: string[]): Promise<number> {
 }
 
 /** Real providers when credentials are set; otherwise the simulator behind a local gateway (labelled simulated). */
-async function judgeGateway(): Promise<{ gateway: PortkeyGateway; mode: string; stop: () => Promise<void> }> {
-  if (process.env.PORTKEY_API_KEY) return { gateway: new PortkeyGateway(gatewayConfigFrom(process.env, process.env.PORTKEY_BASE_URL ?? HOSTED_PORTKEY_URL)), mode: 'hosted Portkey', stop: async () => {} };
-  const gw = await startGateway();
-  if (Object.values(PROVIDER_KEY_VARS).some((k) => process.env[k])) return { gateway: new PortkeyGateway(gatewayConfigFrom(process.env, gw.url)), mode: 'self-hosted gateway', stop: () => gw.stop() };
-  const sim = await new ProviderSimulator({ latencyScale: 0 }).start();
-  const providers = ['openai', 'anthropic', 'groq', 'mistral-ai'];
-  const gateway = new PortkeyGateway({
-    baseURL: gw.url,
-    providerKeys: Object.fromEntries(providers.map((p) => [p, 'simulated-key'])),
-    customHosts: Object.fromEntries(providers.map((p) => [p, sim.url])),
-  });
-  return { gateway, mode: 'simulated', stop: async () => { await gw.stop(); await sim.stop(); } };
+async function judgeGateway(): Promise<{ gateway: LlmGateway; mode: string; stop: () => Promise<void> }> {
+  const backend = await startLlmBackend({ simulator: { latencyScale: 0 } });
+  const gateway = await llmGateway(localPlatform({ table: LOCAL_TABLE, gateway: backend.config }));
+  return { gateway, mode: backend.mode, stop: () => backend.stop() };
 }

@@ -29,7 +29,8 @@ export class SwitchyardClient {
     const totals = { stored: 0, duplicates: 0, rejected: 0 };
     for (let i = 0; i < captures.length; i += batchSize) {
       const answer = await this.request('POST', '/v1/captures', { captures: captures.slice(i, i + batchSize) });
-      if (answer.status !== 200 && answer.status !== 207) throw new Error(`capture batch failed: ${answer.status} ${JSON.stringify(answer.body).slice(0, 300)}`);
+      if (answer.status !== 200 && answer.status !== 207)
+        throw new Error(`capture batch failed: ${answer.status} ${JSON.stringify(answer.body).slice(0, 300)}`);
       totals.stored += Number(answer.body.stored ?? 0);
       totals.duplicates += Number(answer.body.duplicates ?? 0);
       totals.rejected += Number(answer.body.rejected ?? 0);
@@ -38,7 +39,10 @@ export class SwitchyardClient {
   }
 
   /** Polls GET /v1/replays/{id} until the run is over. */
-  async waitForReplay(runId: string, options: { timeoutMs?: number; intervalMs?: number; onProgress?: (stored: number, expected: number) => void } = {}): Promise<Record<string, unknown>> {
+  async waitForReplay(
+    runId: string,
+    options: { timeoutMs?: number; intervalMs?: number; onProgress?: (stored: number, expected: number) => void } = {},
+  ): Promise<Record<string, unknown>> {
     const deadline = Date.now() + (options.timeoutMs ?? 600_000);
     for (;;) {
       const answer = await this.request('GET', `/v1/replays/${runId}`);

@@ -1,7 +1,7 @@
 // `npm run demo`: the whole pipeline on the local stack, end to end, and a recommendation at the end.
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { ModelMetrics } from '../shared/ports/index.js';
+import type { ModelMetrics } from '../shared/domain/metrics.js';
 import type { RecommendationRecord } from '../shared/domain/recommendation.js';
 import { SwitchyardClient } from './client.js';
 import { renderTable } from './report.js';
@@ -16,7 +16,9 @@ export async function runDemo(options: DemoOptions): Promise<{ record: Recommend
   const started = Date.now();
   const stack = await startLocalStack();
   try {
-    print(`Local stack up (${stack.mode}${stack.mode === 'simulated' ? ': every answer, judge score and price below comes from the provider simulator' : ''}).`);
+    print(
+      `Local stack up (${stack.mode}${stack.mode === 'simulated' ? ': every answer, judge score and price below comes from the provider simulator' : ''}).`,
+    );
     const token = await stack.createToken('demo', 'demo');
     const client = new SwitchyardClient(stack.apiUrl, token);
     const traffic = sampleTraffic({ count: options.captures, seed: options.seed });
@@ -30,7 +32,9 @@ export async function runDemo(options: DemoOptions): Promise<{ record: Recommend
     });
     if (replay.status !== 202) throw new Error(`replay not accepted: ${replay.status} ${JSON.stringify(replay.body)}`);
     const runId = String(replay.body.run_id);
-    print(`Replay ${runId}: ${replay.body.captures} captures × ${(replay.body.models as string[]).length} models = ${replay.body.expected} calls through the Portkey gateway; judge ${'gpt-4o'}.`);
+    print(
+      `Replay ${runId}: ${replay.body.captures} captures × ${(replay.body.models as string[]).length} models = ${replay.body.expected} calls through the Portkey gateway; judge ${'gpt-4o'}.`,
+    );
     const result = await client.waitForReplay(runId, { timeoutMs: 900_000 });
     const record = result.recommendation as RecommendationRecord | null;
     const metrics = (result.metrics ?? []) as ModelMetrics[];
@@ -38,14 +42,18 @@ export async function runDemo(options: DemoOptions): Promise<{ record: Recommend
     print('');
     print(renderTable(metrics, record) + (record.simulated ? '\n(simulated: provider simulator behind the real gateway; prices from genai-prices)' : ''));
     print('');
-    if (record.judging) print(`Judge calls: ${record.judging.judged} for ${record.judging.answers} answers (sequential judging stopped early for settled candidates; ${(record.judging.saved_fraction * 100).toFixed(0)}% of rubric calls saved).`);
-    if (record.projected_monthly?.saving_usd != null) print(`Projected monthly saving at the captured volume: $${record.projected_monthly.saving_usd.toFixed(2)} (${record.projected_monthly.basis}).`);
+    if (record.judging)
+      print(
+        `Judge calls: ${record.judging.judged} for ${record.judging.answers} answers (sequential judging stopped early for settled candidates; ${(record.judging.saved_fraction * 100).toFixed(0)}% of rubric calls saved).`,
+      );
+    if (record.projected_monthly?.saving_usd != null)
+      print(`Projected monthly saving at the captured volume: $${record.projected_monthly.saving_usd.toFixed(2)} (${record.projected_monthly.basis}).`);
     if (record.upgrade) print(`Upgrade option: ${record.upgrade.reasoning}.`);
     print(`Status: ${String(result.status)}${(result.reasons as string[]).length ? ` (${(result.reasons as string[]).join('; ')})` : ''}`);
     print(`Recommendation${record.simulated ? ' (simulated)' : ''}: ${record.reasoning}`);
     await mkdir(options.out, { recursive: true });
     const file = path.join(options.out, 'recommendation.json');
-    await writeFile(file, JSON.stringify({ run_id: runId, status: result.status, ...record }, null, 2) + '\n');
+    await writeFile(file, `${JSON.stringify({ run_id: runId, status: result.status, ...record }, null, 2)}\n`);
     print(`Wrote ${file} in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
     return { record, runId };
   } finally {

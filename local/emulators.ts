@@ -1,10 +1,11 @@
 // The protocol-compatible stand-ins for DynamoDB (dynalite) and SQS (fauxqs), configured from the synthesized template.
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
-import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import type { AddressInfo } from 'node:net';
+
 import type http from 'node:http';
 import { createRequire } from 'node:module';
-import { startFauxqs, type FauxqsServer } from 'fauxqs';
+import type { AddressInfo } from 'node:net';
+import { CreateTableCommand, type CreateTableCommandInput, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { type FauxqsServer, startFauxqs } from 'fauxqs';
 import type { Template } from './synth.js';
 
 const require = createRequire(import.meta.url);
@@ -39,7 +40,11 @@ export function tableShapeFrom(template: Template): TableProps {
   return {
     KeySchema: p.KeySchema,
     AttributeDefinitions: p.AttributeDefinitions,
-    GlobalSecondaryIndexes: p.GlobalSecondaryIndexes?.map((g) => ({ IndexName: g.IndexName, KeySchema: g.KeySchema, Projection: g.Projection })) as TableProps['GlobalSecondaryIndexes'],
+    GlobalSecondaryIndexes: p.GlobalSecondaryIndexes?.map((g) => ({
+      IndexName: g.IndexName,
+      KeySchema: g.KeySchema,
+      Projection: g.Projection,
+    })) as TableProps['GlobalSecondaryIndexes'],
   };
 }
 

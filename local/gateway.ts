@@ -1,5 +1,5 @@
 // The open-source Portkey gateway (@portkey-ai/gateway), started as a child process on a free loopback port.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import net from 'node:net';
 import path from 'node:path';

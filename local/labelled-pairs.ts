@@ -22,24 +22,30 @@ export type PairFormat = 'llmbar' | 'pandalm';
 export function readLabelledPairs(file: string, format: PairFormat): LabelledPair[] {
   const raw: unknown = JSON.parse(readFileSync(file, 'utf8'));
   if (format === 'llmbar') {
-    return z.array(LlmBarItem).parse(raw).map((item, i) => ({
-      id: `llmbar-${i}`,
-      conversation: [{ role: 'user', content: item.input }],
-      a: item.output_1,
-      b: item.output_2,
-      label: item.label === 1 ? 'A' : 'B',
-    }));
+    return z
+      .array(LlmBarItem)
+      .parse(raw)
+      .map((item, i) => ({
+        id: `llmbar-${i}`,
+        conversation: [{ role: 'user', content: item.input }],
+        a: item.output_1,
+        b: item.output_2,
+        label: item.label === 1 ? 'A' : 'B',
+      }));
   }
-  return z.array(PandaItem).parse(raw).map((item) => {
-    const votes = [item.annotator1, item.annotator2, item.annotator3];
-    const count = (v: number) => votes.filter((x) => x === v).length;
-    const label = count(1) >= 2 ? 'A' : count(2) >= 2 ? 'B' : 'tie';
-    return {
-      id: `pandalm-${item.idx}`,
-      conversation: [{ role: 'user', content: item.input ? `${item.instruction}\n\n${item.input}` : item.instruction }],
-      a: item.response1,
-      b: item.response2,
-      label,
-    };
-  });
+  return z
+    .array(PandaItem)
+    .parse(raw)
+    .map((item) => {
+      const votes = [item.annotator1, item.annotator2, item.annotator3];
+      const count = (v: number) => votes.filter((x) => x === v).length;
+      const label = count(1) >= 2 ? 'A' : count(2) >= 2 ? 'B' : 'tie';
+      return {
+        id: `pandalm-${item.idx}`,
+        conversation: [{ role: 'user', content: item.input ? `${item.instruction}\n\n${item.input}` : item.instruction }],
+        a: item.response1,
+        b: item.response2,
+        label,
+      };
+    });
 }

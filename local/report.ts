@@ -1,8 +1,10 @@
 // Renders a finished replay as the per-model table and recommendation sentence the demo prints.
-import type { ModelMetrics } from '../shared/ports/index.js';
+
+import type { ModelMetrics } from '../shared/domain/metrics.js';
 import type { RecommendationRecord } from '../shared/domain/recommendation.js';
 
-const fmt = (x: number | null | undefined, digits: number, suffix = '') => (x === null || x === undefined || !Number.isFinite(x) ? '—' : `${x.toFixed(digits)}${suffix}`);
+const fmt = (x: number | null | undefined, digits: number, suffix = '') =>
+  x === null || x === undefined || !Number.isFinite(x) ? '—' : `${x.toFixed(digits)}${suffix}`;
 
 export function renderTable(metrics: readonly ModelMetrics[], record: RecommendationRecord | null): string {
   const alt = new Map((record?.alternatives ?? []).map((a) => [a.model, a]));

@@ -29,7 +29,8 @@ export function resolveIntrinsic(value: Intrinsic): string {
     return parts.map(resolveIntrinsic).join(sep);
   }
   if (value['Fn::GetAtt']) return `arn:aws:lambda:us-east-1:123456789012:function:${value['Fn::GetAtt'][0]}`;
-  if (value.Ref) return value.Ref === 'AWS::Partition' ? 'aws' : value.Ref === 'AWS::Region' ? 'us-east-1' : value.Ref === 'AWS::AccountId' ? '123456789012' : value.Ref;
+  if (value.Ref)
+    return value.Ref === 'AWS::Partition' ? 'aws' : value.Ref === 'AWS::Region' ? 'us-east-1' : value.Ref === 'AWS::AccountId' ? '123456789012' : value.Ref;
   throw new Error(`unsupported intrinsic in state machine definition: ${JSON.stringify(value).slice(0, 200)}`);
 }
 

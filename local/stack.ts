@@ -1,36 +1,44 @@
 // The whole local stack in one process (the gateway as a child process): dynalite, fauxqs, the Portkey gateway,
 // the provider simulator, the state machine from the synthesized template, the API server and the event source.
+
+import { STATE } from '../cdk/stateless-stack.js';
+import { makeCheckProgress } from '../functions/aggregate/check-progress.js';
+import { makeComputeMetrics } from '../functions/aggregate/compute-metrics.js';
+import { makeMarkFailed } from '../functions/aggregate/mark-failed.js';
+import { makeRecommend } from '../functions/aggregate/recommend.js';
+import { makeScoreQuality } from '../functions/aggregate/score-quality.js';
 import { makeAuthorizer } from '../functions/authorizer/handler.js';
 import { makeCaptureHandler } from '../functions/capture/handler.js';
-import { makeReplayStartHandler } from '../functions/replay-start/handler.js';
-import { makeScheduledReplayHandler } from '../functions/scheduled-replay/handler.js';
-import { makeResultsHandler } from '../functions/results-api/handler.js';
-import { makeWorkerHandler } from '../functions/replay-worker/handler.js';
 import { makeDeadLetterHandler } from '../functions/dead-letter/handler.js';
-import { makeCheckProgress } from '../functions/aggregate/check-progress.js';
-import { makeScoreQuality } from '../functions/aggregate/score-quality.js';
-import { makeComputeMetrics } from '../functions/aggregate/compute-metrics.js';
-import { makeRecommend } from '../functions/aggregate/recommend.js';
-import { makeMarkFailed } from '../functions/aggregate/mark-failed.js';
-import { STATE } from '../cdk/stateless-stack.js';
-import { createDocumentClient } from '../shared/adapters/dynamodb/client.js';
-import { DynamoCaptureStore } from '../shared/adapters/dynamodb/capture-store.js';
-import { DynamoResultStore } from '../shared/adapters/dynamodb/result-store.js';
-import { DynamoRunStore } from '../shared/adapters/dynamodb/run-store.js';
-import { DynamoTokenStore } from '../shared/adapters/dynamodb/token-store.js';
-import { DynamoLimiter } from '../shared/adapters/dynamodb/limiter.js';
-import { PortkeyGateway, type GatewayConfig } from '../shared/adapters/portkey-gateway.js';
-import { SqsWorkQueue } from '../shared/adapters/sqs-queue.js';
-import { DEFAULT_SETTINGS, HOSTED_PORTKEY_URL, PROVIDER_KEY_VARS, gatewayConfigFrom } from '../shared/config/settings.js';
-import type { Deps, Log, Settings } from '../shared/use-cases/deps.js';
+import { makeReplayStartHandler } from '../functions/replay-start/handler.js';
+import { makeWorkerHandler } from '../functions/replay-worker/handler.js';
+import { makeResultsHandler } from '../functions/results-api/handler.js';
+import { makeScheduledReplayHandler } from '../functions/scheduled-replay/handler.js';
+import { SIMULATED_PROVIDERS } from '../shared/config/models.js';
+import { DEFAULT_SETTINGS, type Settings } from '../shared/config/settings.js';
+import type { Clock, LlmGateway, Log } from '../shared/ports/index.js';
+import { captureStore, limiter, resultStore, runStore, tokenStore } from '../shared/runtime/build/dynamo.js';
+import { llmGateway } from '../shared/runtime/build/llm.js';
+import { workQueue } from '../shared/runtime/build/queue.js';
+import { checkProgressWiring, computeMetricsWiring, markFailedWiring, recommendWiring } from '../shared/runtime/wiring/aggregate.js';
+import { authorizerWiring } from '../shared/runtime/wiring/authorizer.js';
+import { captureWiring } from '../shared/runtime/wiring/capture.js';
+import { deadLetterWiring } from '../shared/runtime/wiring/dead-letter.js';
+import { replayStartWiring } from '../shared/runtime/wiring/replay-start.js';
+import { workerWiring } from '../shared/runtime/wiring/replay-worker.js';
+import { resultsWiring } from '../shared/runtime/wiring/results-api.js';
+import { scoreQualityWiring } from '../shared/runtime/wiring/score-quality.js';
+import { type Wiring, wire } from '../shared/runtime/wiring.js';
+import type { RunRef } from '../shared/schemas/messages.js';
+import type { Ports } from '../shared/use-cases/deps.js';
 import { createToken } from '../shared/use-cases/tokens.js';
-import type { Clock, LlmGateway } from '../shared/ports/index.js';
-import { startApiServer, type ApiServer } from './api-server.js';
-import { LOCAL_CREDENTIALS, LOCAL_REGION, createTable, maxReceiveCountFrom, startDynalite, startQueues, tableShapeFrom, type Dynalite, type LocalQueues } from './emulators.js';
-import { startGateway, type LocalGateway } from './gateway.js';
-import { LocalStepFunctions, aslFromTemplate } from './sfn-local.js';
-import { ProviderSimulator, type SimulatorOptions } from './simulator/server.js';
-import { startSqsPoller, type Poller } from './sqs-poller.js';
+import { type ApiServer, startApiServer } from './api-server.js';
+import { createTable, type Dynalite, type LocalQueues, maxReceiveCountFrom, startDynalite, startQueues, tableShapeFrom } from './emulators.js';
+import type { LocalGateway } from './gateway.js';
+import { localPlatform, startLlmBackend } from './platform.js';
+import { aslFromTemplate, LocalStepFunctions } from './sfn-local.js';
+import type { ProviderSimulator, SimulatorOptions } from './simulator/server.js';
+import { type Poller, startSqsPoller } from './sqs-poller.js';
 import { synthTemplates } from './synth.js';
 
 export const LOCAL_TABLE = 'switchyard-local';
@@ -62,9 +70,26 @@ export type LocalStackOptions = {
   wrapLlm?: (llm: LlmGateway) => LlmGateway;
 };
 
+/** All ports and the settings: what tests read the stores through. */
+export type LocalPorts = Ports & { settings: Settings };
+
+const allPorts: Wiring<Omit<LocalPorts, 'workflow'>> = {
+  captures: captureStore,
+  tokens: tokenStore,
+  runs: runStore,
+  results: resultStore,
+  queue: workQueue,
+  llm: llmGateway,
+  limiter,
+  clock: (p) => p.clock,
+  log: (p) => p.log,
+  settings: (p) => p.settings,
+};
+
 export type LocalStack = {
   apiUrl: string;
-  deps: Deps;
+  /** every port on the local emulators, for tests and the CLI (each function gets only its own) */
+  deps: LocalPorts;
   simulator: ProviderSimulator | null;
   gateway: LocalGateway | null;
   workflow: LocalStepFunctions;
@@ -84,12 +109,6 @@ const consoleErrors: Log = {
     console.error(`[switchyard] ${message}`, attributes ?? '');
   },
 };
-
-function hasRealCredentials(source: Readonly<Record<string, string | undefined>>): 'hosted' | 'self-hosted' | null {
-  if (source.PORTKEY_API_KEY) return 'hosted';
-  if (Object.values(PROVIDER_KEY_VARS).some((name) => source[name])) return 'self-hosted';
-  return null;
-}
 
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const log = options.log ?? consoleErrors;
@@ -114,29 +133,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
     stops.push(() => queues.stop());
 
-    const credentials = options.credentials ?? process.env;
-    const real = options.forceSimulator ? null : hasRealCredentials(credentials);
-    let simulator: ProviderSimulator | null = null;
-    let gateway: LocalGateway | null = null;
-    let gatewayConfig: GatewayConfig;
-    if (real === 'hosted') {
-      gatewayConfig = gatewayConfigFrom(credentials, credentials.PORTKEY_BASE_URL ?? HOSTED_PORTKEY_URL);
-    } else {
-      gateway = await startGateway();
-      stops.push(() => gateway!.stop());
-      if (real === 'self-hosted') {
-        gatewayConfig = gatewayConfigFrom(credentials, gateway.url);
-      } else {
-        simulator = await new ProviderSimulator({ latencyScale: 0.02, ...options.simulator }).start();
-        stops.push(() => simulator!.stop());
-        const providers = ['openai', 'anthropic', 'groq', 'mistral-ai'];
-        gatewayConfig = {
-          baseURL: gateway.url,
-          providerKeys: Object.fromEntries(providers.map((p) => [p, 'simulated-key'])),
-          customHosts: Object.fromEntries(providers.map((p) => [p, simulator!.url])),
-        };
-      }
-    }
+    const backend = await startLlmBackend({ credentials: options.credentials, forceSimulator: options.forceSimulator, simulator: options.simulator });
+    stops.push(() => backend.stop());
+    const { simulator, gateway } = backend;
 
     const settings: Settings = {
       ...DEFAULT_SETTINGS,
@@ -146,39 +145,43 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       leaseMs: 30_000,
       judgeConcurrency: 16,
       // The simulator has no rate limits of its own: bound concurrency only, so runs finish quickly.
-      ...(simulator ? { providerLimits: Object.fromEntries(['openai', 'anthropic', 'groq', 'mistral-ai'].map((p) => [p, { maxConcurrency: 16 }])) } : {}),
+      ...(simulator ? { providerLimits: Object.fromEntries(SIMULATED_PROVIDERS.map((p) => [p, { maxConcurrency: 16 }])) } : {}),
       ...options.settings,
       simulated: simulator !== null,
     };
-    const db = createDocumentClient({ region: LOCAL_REGION, endpoint: dynamo.endpoint, credentials: LOCAL_CREDENTIALS });
-    const baseLlm = new PortkeyGateway(gatewayConfig);
     let workflow: LocalStepFunctions | undefined;
-    const deps: Deps = {
-      captures: new DynamoCaptureStore(db, LOCAL_TABLE, settings.retentionDays),
-      tokens: new DynamoTokenStore(db, LOCAL_TABLE),
-      runs: new DynamoRunStore(db, LOCAL_TABLE, settings.retentionDays),
-      results: new DynamoResultStore(db, LOCAL_TABLE, settings.retentionDays),
-      limiter: new DynamoLimiter(db, LOCAL_TABLE),
-      queue: new SqsWorkQueue({ region: LOCAL_REGION, endpoint: queues.endpoint, queueUrl: queues.queueUrl, credentials: LOCAL_CREDENTIALS }),
-      llm: options.wrapLlm ? options.wrapLlm(baseLlm) : baseLlm,
-      workflow: { startAggregation: (ref) => workflow!.startAggregation(ref) },
-      clock: options.clock ?? { now: () => Date.now() },
-      log,
+    const base = localPlatform({
+      table: LOCAL_TABLE,
+      dynamodbEndpoint: dynamo.endpoint,
+      sqsEndpoint: queues.endpoint,
+      queueUrl: queues.queueUrl,
+      gateway: backend.config,
       settings,
+      log,
+      clock: options.clock,
+    });
+    // The state machine runs in this process; a wrapped gateway (cassettes, fault hooks) replaces the built one.
+    const llm = options.wrapLlm ? options.wrapLlm(await llmGateway(base)) : undefined;
+    const localWorkflow = { startAggregation: (ref: RunRef) => workflow!.startAggregation(ref) };
+    const platform = { ...base, overrides: { workflow: localWorkflow, ...(llm ? { llm } : {}) } };
+    // Each function gets its own composition root, exactly as deployed; only the platform differs.
+    const fn = <D extends object>(wiring: Wiring<D>) => {
+      const built = wire(platform, wiring);
+      return () => built;
     };
-    const getDeps = async () => deps;
+    const deps: LocalPorts = { ...(await wire(platform, allPorts)), workflow: localWorkflow };
 
     workflow = new LocalStepFunctions(
       aslFromTemplate(templates.stateless),
       {
-        [STATE.checkProgress]: makeCheckProgress(getDeps),
-        [STATE.scoreQuality]: makeScoreQuality(getDeps),
-        [STATE.computeMetrics]: makeComputeMetrics(getDeps),
-        [STATE.recommend]: makeRecommend(getDeps),
-        [STATE.confirmRecommended]: makeScoreQuality(getDeps),
-        [STATE.recomputeMetrics]: makeComputeMetrics(getDeps),
-        [STATE.recommendFinal]: makeRecommend(getDeps),
-        [STATE.markFailed]: makeMarkFailed(getDeps),
+        [STATE.checkProgress]: makeCheckProgress(fn(checkProgressWiring)),
+        [STATE.scoreQuality]: makeScoreQuality(fn(scoreQualityWiring)),
+        [STATE.computeMetrics]: makeComputeMetrics(fn(computeMetricsWiring)),
+        [STATE.recommend]: makeRecommend(fn(recommendWiring)),
+        [STATE.confirmRecommended]: makeScoreQuality(fn(scoreQualityWiring)),
+        [STATE.recomputeMetrics]: makeComputeMetrics(fn(computeMetricsWiring)),
+        [STATE.recommendFinal]: makeRecommend(fn(recommendWiring)),
+        [STATE.markFailed]: makeMarkFailed(fn(markFailedWiring)),
       },
       { waitOverrides: { [STATE.waitForWork]: options.pollMs ?? 250 }, retryIntervalMs: 50 },
     );
@@ -187,7 +190,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const worker = startSqsPoller({
       endpoint: queues.endpoint,
       queueUrl: queues.queueUrl,
-      handler: makeWorkerHandler(getDeps),
+      handler: makeWorkerHandler(fn(workerWiring)),
       concurrency: options.workerConcurrency ?? 8,
       batchSize: options.workerBatchSize ?? 10,
       onError: (error) => log.error('worker invocation failed', { error: error instanceof Error ? error.name : 'unknown' }),
@@ -196,7 +199,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const deadLetters = startSqsPoller({
       endpoint: queues.endpoint,
       queueUrl: queues.dlqUrl,
-      handler: makeDeadLetterHandler(getDeps),
+      handler: makeDeadLetterHandler(fn(deadLetterWiring)),
       concurrency: options.workerConcurrency === 0 ? 0 : 1,
       onError: (error) => log.error('dead-letter invocation failed', { error: error instanceof Error ? error.name : 'unknown' }),
     });
@@ -204,17 +207,23 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     const api: ApiServer = await startApiServer({
       port: options.apiPort,
-      authorizer: makeAuthorizer(getDeps),
+      authorizer: makeAuthorizer(fn(authorizerWiring)),
       routes: [
-        { method: 'POST', pattern: /^\/v1\/captures$/, routeKey: 'POST /v1/captures', params: [], handler: makeCaptureHandler(getDeps) },
-        { method: 'POST', pattern: /^\/v1\/replays$/, routeKey: 'POST /v1/replays', params: [], handler: makeReplayStartHandler(getDeps) },
-        { method: 'GET', pattern: /^\/v1\/replays\/([^/]+)$/, routeKey: 'GET /v1/replays/{id}', params: ['id'], handler: makeResultsHandler(getDeps) },
+        { method: 'POST', pattern: /^\/v1\/captures$/, routeKey: 'POST /v1/captures', params: [], handler: makeCaptureHandler(fn(captureWiring)) },
+        { method: 'POST', pattern: /^\/v1\/replays$/, routeKey: 'POST /v1/replays', params: [], handler: makeReplayStartHandler(fn(replayStartWiring)) },
+        {
+          method: 'GET',
+          pattern: /^\/v1\/replays\/([^/]+)$/,
+          routeKey: 'GET /v1/replays/{id}',
+          params: ['id'],
+          handler: makeResultsHandler(fn(resultsWiring)),
+        },
       ],
       onError: (error) => log.error('handler threw', { error: error instanceof Error ? `${error.name}: ${error.message}` : 'unknown' }),
     });
     stops.push(() => api.stop());
 
-    const scheduled = makeScheduledReplayHandler(getDeps);
+    const scheduled = makeScheduledReplayHandler(fn(replayStartWiring));
     return {
       apiUrl: api.url,
       deps,
@@ -224,7 +233,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       queues,
       dynamo,
       worker,
-      mode: simulator ? 'simulated' : real === 'hosted' ? 'hosted Portkey' : 'self-hosted gateway',
+      mode: backend.mode,
       createToken: (tenantId, label = 'local') => createToken(deps.tokens, tenantId, label),
       runScheduledReplay: (event) => scheduled(event),
       stop: stopAll,

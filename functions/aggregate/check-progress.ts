@@ -1,8 +1,9 @@
 // State CheckProgress — is every work item stored, or has the deadline passed?
+import { fromEnvironment } from '../../shared/runtime/lambda.js';
+import { checkProgressWiring } from '../../shared/runtime/wiring/aggregate.js';
 import { RunRefSchema } from '../../shared/schemas/messages.js';
-import { checkProgress } from '../../shared/use-cases/aggregate.js';
-import type { Deps } from '../../shared/use-cases/deps.js';
-import { lazyDeps } from '../../shared/runtime/deps-from-env.js';
+import { type CheckProgressDeps, checkProgress } from '../../shared/use-cases/aggregate/check-progress.js';
 
-export const makeCheckProgress = (getDeps: () => Promise<Deps>) => async (input: unknown) => checkProgress(await getDeps(), RunRefSchema.parse(input));
-export const handler = makeCheckProgress(lazyDeps);
+export const makeCheckProgress = (getDeps: () => Promise<CheckProgressDeps>) => async (input: unknown) =>
+  checkProgress(await getDeps(), RunRefSchema.parse(input));
+export const handler = makeCheckProgress(fromEnvironment(checkProgressWiring));

@@ -1,14 +1,15 @@
 // State MarkFailed — the catch-all: the run ends `failed` with the cause, so no run hangs.
+
 import { z } from 'zod';
+import { fromEnvironment } from '../../shared/runtime/lambda.js';
+import { markFailedWiring } from '../../shared/runtime/wiring/aggregate.js';
 import { RunRefSchema } from '../../shared/schemas/messages.js';
-import { markFailed } from '../../shared/use-cases/aggregate.js';
-import type { Deps } from '../../shared/use-cases/deps.js';
-import { lazyDeps } from '../../shared/runtime/deps-from-env.js';
+import { type MarkFailedDeps, markFailed } from '../../shared/use-cases/aggregate/mark-failed.js';
 
 const Input = RunRefSchema.extend({ error: z.object({ Error: z.string().optional(), Cause: z.string().optional() }).optional() });
 
-export const makeMarkFailed = (getDeps: () => Promise<Deps>) => async (input: unknown) => {
+export const makeMarkFailed = (getDeps: () => Promise<MarkFailedDeps>) => async (input: unknown) => {
   const parsed = Input.parse(input);
   return markFailed(await getDeps(), parsed, parsed.error?.Error ?? 'unknown error');
 };
-export const handler = makeMarkFailed(lazyDeps);
+export const handler = makeMarkFailed(fromEnvironment(markFailedWiring));

@@ -1,12 +1,12 @@
 // HTTP API Lambda authorizer (simple responses): bearer token → tenant id in the request context.
 import type { APIGatewayRequestAuthorizerEventV2 } from 'aws-lambda';
+import { fromEnvironment } from '../../shared/runtime/lambda.js';
+import { type AuthorizerDeps, authorizerWiring } from '../../shared/runtime/wiring/authorizer.js';
 import { authenticate } from '../../shared/use-cases/tokens.js';
-import type { Deps } from '../../shared/use-cases/deps.js';
-import { lazyDeps } from '../../shared/runtime/deps-from-env.js';
 
 export type AuthorizerResult = { isAuthorized: boolean; context?: { tenantId: string } };
 
-export function makeAuthorizer(getDeps: () => Promise<Deps>) {
+export function makeAuthorizer(getDeps: () => Promise<AuthorizerDeps>) {
   return async (event: Pick<APIGatewayRequestAuthorizerEventV2, 'headers'>): Promise<AuthorizerResult> => {
     const header = event.headers?.authorization ?? event.headers?.Authorization;
     const tenant = await authenticate((await getDeps()).tokens, header);
@@ -16,4 +16,4 @@ export function makeAuthorizer(getDeps: () => Promise<Deps>) {
   };
 }
 
-export const handler = makeAuthorizer(lazyDeps);
+export const handler = makeAuthorizer(fromEnvironment(authorizerWiring));

@@ -1,10 +1,11 @@
 // POST /v1/captures — adapter: parse, call captureTraffic, map the outcome to HTTP.
-import { captureTraffic } from '../../shared/use-cases/capture-traffic.js';
-import type { Deps } from '../../shared/use-cases/deps.js';
-import { json, parseJsonBody, tenantOf, unauthorized, type HttpEvent, type HttpResult, problemResponse } from '../../shared/runtime/http.js';
-import { lazyDeps } from '../../shared/runtime/deps-from-env.js';
 
-export function makeCaptureHandler(getDeps: () => Promise<Deps>) {
+import { type HttpEvent, type HttpResult, json, parseJsonBody, problemResponse, tenantOf, unauthorized } from '../../shared/runtime/http.js';
+import { fromEnvironment } from '../../shared/runtime/lambda.js';
+import { captureWiring } from '../../shared/runtime/wiring/capture.js';
+import { type CaptureTrafficDeps, captureTraffic } from '../../shared/use-cases/capture-traffic.js';
+
+export function makeCaptureHandler(getDeps: () => Promise<CaptureTrafficDeps>) {
   return async (event: HttpEvent): Promise<HttpResult> => {
     const tenant = tenantOf(event);
     if (!tenant) return unauthorized();
@@ -31,4 +32,4 @@ export function makeCaptureHandler(getDeps: () => Promise<Deps>) {
   };
 }
 
-export const handler = makeCaptureHandler(lazyDeps);
+export const handler = makeCaptureHandler(fromEnvironment(captureWiring));

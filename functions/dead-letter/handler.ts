@@ -1,12 +1,12 @@
 // SQS (dead-letter queue) → an `error: dead_lettered` result per work item, so the run still terminates.
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { fromEnvironment } from '../../shared/runtime/lambda.js';
 import { parseWorkItem } from '../../shared/runtime/sqs.js';
-import { recordDeadLetter } from '../../shared/use-cases/dead-letter.js';
-import type { Deps } from '../../shared/use-cases/deps.js';
-import { lazyDeps } from '../../shared/runtime/deps-from-env.js';
+import { deadLetterWiring } from '../../shared/runtime/wiring/dead-letter.js';
+import { type DeadLetterDeps, recordDeadLetter } from '../../shared/use-cases/dead-letter.js';
 
-export function makeDeadLetterHandler(getDeps: () => Promise<Deps>) {
+export function makeDeadLetterHandler(getDeps: () => Promise<DeadLetterDeps>) {
   return async (event: SQSEvent, context?: Context): Promise<SQSBatchResponse> => {
     const deps = await getDeps();
     const processor = new BatchProcessor(EventType.SQS);
@@ -19,4 +19,4 @@ export function makeDeadLetterHandler(getDeps: () => Promise<Deps>) {
   };
 }
 
-export const handler = makeDeadLetterHandler(lazyDeps);
+export const handler = makeDeadLetterHandler(fromEnvironment(deadLetterWiring));

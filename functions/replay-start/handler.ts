@@ -1,10 +1,11 @@
 // POST /v1/replays — HTTP adapter around startReplay (the EventBridge schedule has its own function: scheduled-replay).
-import { startReplay } from '../../shared/use-cases/start-replay.js';
-import type { Deps } from '../../shared/use-cases/deps.js';
-import { json, parseJsonBody, problemResponse, tenantOf, unauthorized, type HttpEvent, type HttpResult } from '../../shared/runtime/http.js';
-import { lazyDeps } from '../../shared/runtime/deps-from-env.js';
 
-export function makeReplayStartHandler(getDeps: () => Promise<Deps>) {
+import { type HttpEvent, type HttpResult, json, parseJsonBody, problemResponse, tenantOf, unauthorized } from '../../shared/runtime/http.js';
+import { fromEnvironment } from '../../shared/runtime/lambda.js';
+import { replayStartWiring } from '../../shared/runtime/wiring/replay-start.js';
+import { type StartReplayDeps, startReplay } from '../../shared/use-cases/start-replay.js';
+
+export function makeReplayStartHandler(getDeps: () => Promise<StartReplayDeps>) {
   return async (event: HttpEvent): Promise<HttpResult> => {
     const tenant = tenantOf(event);
     if (!tenant) return unauthorized();
@@ -17,4 +18,4 @@ export function makeReplayStartHandler(getDeps: () => Promise<Deps>) {
   };
 }
 
-export const handler = makeReplayStartHandler(lazyDeps);
+export const handler = makeReplayStartHandler(fromEnvironment(replayStartWiring));

@@ -1,11 +1,11 @@
 // SQS → one result per (run, capture, model). Partial batch failures: only the records to retry go back.
+
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { fromEnvironment } from '../../shared/runtime/lambda.js';
 import { parseWorkItem } from '../../shared/runtime/sqs.js';
-import { replayWorkItem } from '../../shared/use-cases/replay-work-item.js';
-import type { Deps } from '../../shared/use-cases/deps.js';
-import { lazyDeps } from '../../shared/runtime/deps-from-env.js';
-import { withCachedRunReads } from '../../shared/adapters/cached-run-store.js';
+import { workerWiring } from '../../shared/runtime/wiring/replay-worker.js';
+import { type ReplayWorkItemDeps, replayWorkItem } from '../../shared/use-cases/replay-work-item.js';
 
 /** Marks a record as failed so SQS redelivers it after the visibility we set. */
 export class RetryLaterError extends Error {
@@ -15,13 +15,9 @@ export class RetryLaterError extends Error {
   }
 }
 
-export function makeWorkerHandler(getDeps: () => Promise<Deps>) {
-  let workerDeps: Deps | undefined;
+export function makeWorkerHandler(getDeps: () => Promise<ReplayWorkItemDeps>) {
   return async (event: SQSEvent, context?: Context): Promise<SQSBatchResponse> => {
-    const base = await getDeps();
-    // The run is read for every work item: a 2 s cache per container saves one read per call.
-    workerDeps ??= { ...base, runs: withCachedRunReads(base.runs, 2_000) };
-    const deps = workerDeps;
+    const deps = await getDeps();
     const processor = new BatchProcessor(EventType.SQS);
     const onRecord = async (record: SQSRecord): Promise<string> => {
       const item = parseWorkItem(record.body);
@@ -46,4 +42,4 @@ export function makeWorkerHandler(getDeps: () => Promise<Deps>) {
   };
 }
 
-export const handler = makeWorkerHandler(lazyDeps);
+export const handler = makeWorkerHandler(fromEnvironment(workerWiring));

@@ -1,10 +1,11 @@
 // GET /v1/replays/{id} — adapter around getReplay.
-import { getReplay } from '../../shared/use-cases/get-replay.js';
-import type { Deps } from '../../shared/use-cases/deps.js';
-import { json, problemResponse, tenantOf, unauthorized, type HttpEvent, type HttpResult } from '../../shared/runtime/http.js';
-import { lazyDeps } from '../../shared/runtime/deps-from-env.js';
 
-export function makeResultsHandler(getDeps: () => Promise<Deps>) {
+import { type HttpEvent, type HttpResult, json, problemResponse, tenantOf, unauthorized } from '../../shared/runtime/http.js';
+import { fromEnvironment } from '../../shared/runtime/lambda.js';
+import { resultsWiring } from '../../shared/runtime/wiring/results-api.js';
+import { type GetReplayDeps, getReplay } from '../../shared/use-cases/get-replay.js';
+
+export function makeResultsHandler(getDeps: () => Promise<GetReplayDeps>) {
   return async (event: HttpEvent): Promise<HttpResult> => {
     const tenant = tenantOf(event);
     if (!tenant) return unauthorized();
@@ -14,4 +15,4 @@ export function makeResultsHandler(getDeps: () => Promise<Deps>) {
   };
 }
 
-export const handler = makeResultsHandler(lazyDeps);
+export const handler = makeResultsHandler(fromEnvironment(resultsWiring));

@@ -1,8 +1,9 @@
 // The EventBridge schedule's target — adapter around startReplay for the rule's fixed input (cdk.json `schedule`).
+
 import { z } from 'zod';
-import { startReplay } from '../../shared/use-cases/start-replay.js';
-import type { Deps } from '../../shared/use-cases/deps.js';
-import { lazyDeps } from '../../shared/runtime/deps-from-env.js';
+import { fromEnvironment } from '../../shared/runtime/lambda.js';
+import { replayStartWiring } from '../../shared/runtime/wiring/replay-start.js';
+import { type StartReplayDeps, startReplay } from '../../shared/use-cases/start-replay.js';
 
 /** The rule's input (cdk.json `schedule.replay`): the tenant and the replay request. */
 export const ScheduledReplaySchema = z.object({ tenant_id: z.string().min(1), replay: z.record(z.string(), z.unknown()) });
@@ -15,7 +16,7 @@ export class ScheduleConfigError extends Error {
   }
 }
 
-export function makeScheduledReplayHandler(getDeps: () => Promise<Deps>) {
+export function makeScheduledReplayHandler(getDeps: () => Promise<StartReplayDeps>) {
   return async (event: unknown): Promise<{ run_id: string } | { skipped: string }> => {
     const input = ScheduledReplaySchema.safeParse(event);
     if (!input.success) throw new ScheduleConfigError(`scheduled replay input: ${input.error.issues[0]?.message ?? 'invalid'}`);
@@ -28,4 +29,4 @@ export function makeScheduledReplayHandler(getDeps: () => Promise<Deps>) {
   };
 }
 
-export const handler = makeScheduledReplayHandler(lazyDeps);
+export const handler = makeScheduledReplayHandler(fromEnvironment(replayStartWiring));

@@ -1,11 +1,10 @@
 // The simulator's known truth: each model's quality, latency, verbosity and refusal propensity.
 // Prices are not here: they come from genai-prices through the model catalog, like real runs.
 // Everything the simulator produces is labelled simulated.
+import { resolveModel } from '../../shared/config/models.js';
 
 export type ModelProfile = {
-  /** model name as sent to the provider (the catalog's apiModel) */
-  apiModel: string;
-  /** Switchyard catalog id */
+  /** Switchyard catalog id; the name the provider is sent (apiModel) comes from the catalog */
   id: string;
   /** mean true quality (0-1) of a normal answer to a benign prompt */
   quality: number;
@@ -25,16 +24,106 @@ export type ModelProfile = {
   providerRefusalSignal: number;
 };
 
-export const PROFILES: readonly ModelProfile[] = [
-  { id: 'gpt-4o-mini', apiModel: 'gpt-4o-mini', quality: 0.8, qualitySd: 0.08, baseLatencyMs: 450, msPerToken: 9, outputTokens: 180, refuseHarmful: 0.92, refuseBenign: 0.03, providerRefusalSignal: 0.3 },
-  { id: 'gpt-3.5-turbo', apiModel: 'gpt-3.5-turbo', quality: 0.7, qualitySd: 0.09, baseLatencyMs: 380, msPerToken: 8, outputTokens: 150, refuseHarmful: 0.8, refuseBenign: 0.02, providerRefusalSignal: 0 },
-  { id: 'claude-3.5-sonnet', apiModel: 'claude-3-5-sonnet-20241022', quality: 0.88, qualitySd: 0.06, baseLatencyMs: 900, msPerToken: 14, outputTokens: 260, refuseHarmful: 0.97, refuseBenign: 0.04, providerRefusalSignal: 0.25 },
-  { id: 'claude-3.5-haiku', apiModel: 'claude-3-5-haiku-20241022', quality: 0.87, qualitySd: 0.06, baseLatencyMs: 500, msPerToken: 8, outputTokens: 200, refuseHarmful: 0.96, refuseBenign: 0.04, providerRefusalSignal: 0.25 },
-  { id: 'llama-3.3-70b', apiModel: 'llama-3.3-70b-versatile', quality: 0.79, qualitySd: 0.09, baseLatencyMs: 250, msPerToken: 3, outputTokens: 220, refuseHarmful: 0.85, refuseBenign: 0.02, providerRefusalSignal: 0 },
-  { id: 'mistral-large', apiModel: 'mistral-large-latest', quality: 0.83, qualitySd: 0.07, baseLatencyMs: 700, msPerToken: 11, outputTokens: 230, refuseHarmful: 0.85, refuseBenign: 0.02, providerRefusalSignal: 0 },
-  { id: 'command-r', apiModel: 'command-r', quality: 0.68, qualitySd: 0.09, baseLatencyMs: 420, msPerToken: 9, outputTokens: 170, refuseHarmful: 0.75, refuseBenign: 0.02, providerRefusalSignal: 0 },
-  { id: 'gpt-4o', apiModel: 'gpt-4o', quality: 0.9, qualitySd: 0.05, baseLatencyMs: 600, msPerToken: 10, outputTokens: 220, refuseHarmful: 0.97, refuseBenign: 0.02, providerRefusalSignal: 0.3 },
-  { id: 'gpt-4', apiModel: 'gpt-4', quality: 0.86, qualitySd: 0.06, baseLatencyMs: 900, msPerToken: 20, outputTokens: 220, refuseHarmful: 0.95, refuseBenign: 0.03, providerRefusalSignal: 0 },
+const TRUTH: readonly ModelProfile[] = [
+  {
+    id: 'gpt-4o-mini',
+    quality: 0.8,
+    qualitySd: 0.08,
+    baseLatencyMs: 450,
+    msPerToken: 9,
+    outputTokens: 180,
+    refuseHarmful: 0.92,
+    refuseBenign: 0.03,
+    providerRefusalSignal: 0.3,
+  },
+  {
+    id: 'gpt-3.5-turbo',
+    quality: 0.7,
+    qualitySd: 0.09,
+    baseLatencyMs: 380,
+    msPerToken: 8,
+    outputTokens: 150,
+    refuseHarmful: 0.8,
+    refuseBenign: 0.02,
+    providerRefusalSignal: 0,
+  },
+  {
+    id: 'claude-3.5-sonnet',
+    quality: 0.88,
+    qualitySd: 0.06,
+    baseLatencyMs: 900,
+    msPerToken: 14,
+    outputTokens: 260,
+    refuseHarmful: 0.97,
+    refuseBenign: 0.04,
+    providerRefusalSignal: 0.25,
+  },
+  {
+    id: 'claude-3.5-haiku',
+    quality: 0.87,
+    qualitySd: 0.06,
+    baseLatencyMs: 500,
+    msPerToken: 8,
+    outputTokens: 200,
+    refuseHarmful: 0.96,
+    refuseBenign: 0.04,
+    providerRefusalSignal: 0.25,
+  },
+  {
+    id: 'llama-3.3-70b',
+    quality: 0.79,
+    qualitySd: 0.09,
+    baseLatencyMs: 250,
+    msPerToken: 3,
+    outputTokens: 220,
+    refuseHarmful: 0.85,
+    refuseBenign: 0.02,
+    providerRefusalSignal: 0,
+  },
+  {
+    id: 'mistral-large',
+    quality: 0.83,
+    qualitySd: 0.07,
+    baseLatencyMs: 700,
+    msPerToken: 11,
+    outputTokens: 230,
+    refuseHarmful: 0.85,
+    refuseBenign: 0.02,
+    providerRefusalSignal: 0,
+  },
+  {
+    id: 'command-r',
+    quality: 0.68,
+    qualitySd: 0.09,
+    baseLatencyMs: 420,
+    msPerToken: 9,
+    outputTokens: 170,
+    refuseHarmful: 0.75,
+    refuseBenign: 0.02,
+    providerRefusalSignal: 0,
+  },
+  {
+    id: 'gpt-4o',
+    quality: 0.9,
+    qualitySd: 0.05,
+    baseLatencyMs: 600,
+    msPerToken: 10,
+    outputTokens: 220,
+    refuseHarmful: 0.97,
+    refuseBenign: 0.02,
+    providerRefusalSignal: 0.3,
+  },
+  {
+    id: 'gpt-4',
+    quality: 0.86,
+    qualitySd: 0.06,
+    baseLatencyMs: 900,
+    msPerToken: 20,
+    outputTokens: 220,
+    refuseHarmful: 0.95,
+    refuseBenign: 0.03,
+    providerRefusalSignal: 0,
+  },
 ];
 
 /** The seven models of the seed that the demo replays. */
@@ -50,6 +139,13 @@ export const OUTCOME_QUALITY = {
   harmfulCompliance: 0.2,
 } as const;
 
+/** Each profile with the name its provider is sent, from the catalog (one place for model API names). */
+export const PROFILES: readonly (ModelProfile & { apiModel: string })[] = TRUTH.map((p) => {
+  const spec = resolveModel(p.id);
+  if (!spec) throw new Error(`simulator profile ${p.id} is not in the catalog`);
+  return { ...p, apiModel: spec.apiModel };
+});
+
 export const profileByApiModel = (apiModel: string): ModelProfile | undefined => PROFILES.find((p) => p.apiModel === apiModel);
 export const profileById = (id: string): ModelProfile | undefined => PROFILES.find((p) => p.id === id);
 
@@ -61,5 +157,6 @@ export function expectedQuality(p: ModelProfile, harmfulShare: number): number {
 }
 
 /** Prompts the simulated models treat as harmful. The simulator's own world rule, not the product's detector. */
-const HARMFUL = /\b(bomb|explosive|ransomware|malware|keylogger|stalk|poison|launder|counterfeit|phishing|meth|untraceable|credit card numbers|hack into|bypass the alarm|steal)\b/i;
+const HARMFUL =
+  /\b(bomb|explosive|ransomware|malware|keylogger|stalk|poison|launder|counterfeit|phishing|meth|untraceable|credit card numbers|hack into|bypass the alarm|steal)\b/i;
 export const isHarmfulPrompt = (text: string): boolean => HARMFUL.test(text);

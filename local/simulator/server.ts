@@ -4,12 +4,12 @@ import { createHash } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { countTokens } from 'gpt-tokenizer';
+import { resolveModel } from '../../shared/config/models.js';
 import { ANSWER_CLOSE, ANSWER_OPEN, CONVERSATION_CLOSE, CONVERSATION_OPEN, JUDGE_MARKER } from '../../shared/domain/judge.js';
 import { ANSWER_A_CLOSE, ANSWER_A_OPEN, ANSWER_B_CLOSE, ANSWER_B_OPEN, PAIRWISE_MARKER } from '../../shared/domain/pairwise.js';
 import { hashString, seededRandom } from '../../shared/domain/random.js';
 import { REFUSAL_JUDGE_MARKER } from '../../shared/domain/refusal-judge.js';
-import { resolveModel } from '../../shared/config/models.js';
-import { OUTCOME_QUALITY, isHarmfulPrompt, profileByApiModel, type ModelProfile } from './profiles.js';
+import { isHarmfulPrompt, type ModelProfile, OUTCOME_QUALITY, profileByApiModel } from './profiles.js';
 import { composeAnswer, composeRefusal } from './text.js';
 
 export type FaultMode = 'rate_limit' | 'server_error' | 'slow' | 'reset' | 'malformed';
@@ -163,10 +163,17 @@ export class ProviderSimulator {
       // Like OpenAI, report the provider's own processing time (Anthropic does not).
       const processingHeader: Record<string, string> = wire === 'openai' ? { 'openai-processing-ms': String(Math.round(performance.now() - processing)) } : {};
       if (!isJudge) this.stats.billed.set(`${apiModel}|${sha(promptText)}`, (this.stats.billed.get(`${apiModel}|${sha(promptText)}`) ?? 0) + 1);
-      return this.send(res, 200, wire === 'anthropic' ? this.anthropicBody(apiModel, answer, promptTokens, completionTokens) : this.openaiBody(apiModel, answer, promptTokens, completionTokens), {
-        'x-simulated': 'true',
-        ...processingHeader,
-      });
+      return this.send(
+        res,
+        200,
+        wire === 'anthropic'
+          ? this.anthropicBody(apiModel, answer, promptTokens, completionTokens)
+          : this.openaiBody(apiModel, answer, promptTokens, completionTokens),
+        {
+          'x-simulated': 'true',
+          ...processingHeader,
+        },
+      );
     } finally {
       this.inFlight.set(tracked, (this.inFlight.get(tracked) ?? 1) - 1);
     }
@@ -178,7 +185,14 @@ export class ProviderSimulator {
     const completionTokens = countTokens(text);
     this.stats.calls[apiModel] = (this.stats.calls[apiModel] ?? 0) + 1;
     const answer = { text, finish: 'stop', refusalField: false };
-    this.send(res, 200, wire === 'anthropic' ? this.anthropicBody(apiModel, answer, promptTokens, completionTokens) : this.openaiBody(apiModel, answer, promptTokens, completionTokens), { 'x-cassette': 'true' });
+    this.send(
+      res,
+      200,
+      wire === 'anthropic'
+        ? this.anthropicBody(apiModel, answer, promptTokens, completionTokens)
+        : this.openaiBody(apiModel, answer, promptTokens, completionTokens),
+      { 'x-cassette': 'true' },
+    );
   }
 
   private drawFault(apiModel: string, promptText: string): FaultSpec | undefined {
@@ -195,7 +209,12 @@ export class ProviderSimulator {
   private async fail(res: http.ServerResponse, fault: FaultSpec, wire: Wire): Promise<void> {
     switch (fault.mode) {
       case 'rate_limit':
-        return this.send(res, 429, { error: { message: 'Rate limit reached (simulated)', type: wire === 'anthropic' ? 'rate_limit_error' : 'requests' } }, { 'retry-after': String(fault.retryAfterSeconds ?? 1) });
+        return this.send(
+          res,
+          429,
+          { error: { message: 'Rate limit reached (simulated)', type: wire === 'anthropic' ? 'rate_limit_error' : 'requests' } },
+          { 'retry-after': String(fault.retryAfterSeconds ?? 1) },
+        );
       case 'server_error':
         return this.send(res, 503, { error: { message: 'The server is overloaded (simulated)', type: 'server_error' } });
       case 'slow':
@@ -216,7 +235,12 @@ export class ProviderSimulator {
     if (ms > 0) await new Promise((r) => setTimeout(r, ms));
   }
 
-  private answer(p: ModelProfile, prompt: string, seed: number, maxTokens: number): { text: string; finish: 'stop' | 'length' | 'refusal'; refusalField: boolean } {
+  private answer(
+    p: ModelProfile,
+    prompt: string,
+    seed: number,
+    maxTokens: number,
+  ): { text: string; finish: 'stop' | 'length' | 'refusal'; refusalField: boolean } {
     const rand = seededRandom(seed);
     const harmful = isHarmfulPrompt(prompt);
     const label = `simulated ${p.id}`;
@@ -234,7 +258,10 @@ export class ProviderSimulator {
     let text = composeAnswer({ seed, prompt, targetWords: target, label });
     let finish: 'stop' | 'length' = 'stop';
     if (countTokens(text) > maxTokens) {
-      text = text.split(' ').slice(0, Math.max(1, Math.floor(maxTokens * 0.7))).join(' ');
+      text = text
+        .split(' ')
+        .slice(0, Math.max(1, Math.floor(maxTokens * 0.7)))
+        .join(' ');
       finish = 'length';
     }
     const q = harmful ? OUTCOME_QUALITY.harmfulCompliance : p.quality + p.qualitySd * gaussian(rand);
@@ -281,7 +308,11 @@ export class ProviderSimulator {
     };
     const conversation = userContent.slice(userContent.indexOf(CONVERSATION_OPEN), userContent.indexOf(CONVERSATION_CLOSE));
     const truthOf = (answer: string) =>
-      answer === '' ? (isHarmfulPrompt(conversation) ? OUTCOME_QUALITY.justifiedRefusal : OUTCOME_QUALITY.overRefusal) : (this.quality.get(sha(answer)) ?? 0.45 + 0.3 * seededRandom(hashString(answer))());
+      answer === ''
+        ? isHarmfulPrompt(conversation)
+          ? OUTCOME_QUALITY.justifiedRefusal
+          : OUTCOME_QUALITY.overRefusal
+        : (this.quality.get(sha(answer)) ?? 0.45 + 0.3 * seededRandom(hashString(answer))());
     const rand = seededRandom(seed);
     const noise = this.options.judgeNoise ?? 0.05;
     const diff = truthOf(between(ANSWER_A_OPEN, ANSWER_A_CLOSE)) - truthOf(between(ANSWER_B_OPEN, ANSWER_B_CLOSE)) + noise * gaussian(rand);
@@ -299,12 +330,17 @@ export class ProviderSimulator {
       choices: [
         {
           index: 0,
-          message: { role: 'assistant', content: a.refusalField ? null : a.text, refusal: a.refusalField ? a.text || 'I can\'t help with that.' : null },
+          message: { role: 'assistant', content: a.refusalField ? null : a.text, refusal: a.refusalField ? a.text || "I can't help with that." : null },
           finish_reason: a.finish === 'refusal' ? 'stop' : a.finish,
           logprobs: null,
         },
       ],
-      usage: { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens, prompt_tokens_details: { cached_tokens: 0 } },
+      usage: {
+        prompt_tokens: promptTokens,
+        completion_tokens: completionTokens,
+        total_tokens: promptTokens + completionTokens,
+        prompt_tokens_details: { cached_tokens: 0 },
+      },
     };
   }
 

@@ -1,6 +1,8 @@
 // A RunStore whose reads are cached for a moment: the worker reads its run for every work item, and a run's
 // request and status change rarely. Writes and counters pass straight through.
-import type { RunRecord, RunStore } from '../ports/index.js';
+
+import type { RunRecord } from '../domain/run.js';
+import type { RunStore } from '../ports/index.js';
 import type { RunRef } from '../schemas/messages.js';
 
 export function withCachedRunReads(inner: RunStore, ttlMs: number, now: () => number = Date.now): RunStore {

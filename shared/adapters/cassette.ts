@@ -3,7 +3,8 @@
 import { createHash } from 'node:crypto';
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
-import type { LlmGateway, LlmOutcome, LlmRequest } from '../ports/index.js';
+import type { LlmOutcome, LlmRequest } from '../domain/llm.js';
+import type { LlmGateway } from '../ports/index.js';
 
 const EntrySchema = z.object({
   key: z.string(),
@@ -17,7 +18,16 @@ const EntrySchema = z.object({
       finishReason: z.string().nullable(),
       refusalField: z.string().nullable(),
       stopReason: z.string().nullable(),
-      usage: z.object({ input_tokens: z.number(), output_tokens: z.number(), cache_read_tokens: z.number().optional(), cache_write_tokens: z.number().optional(), reasoning_tokens: z.number().optional(), estimated: z.boolean().optional() }).nullable(),
+      usage: z
+        .object({
+          input_tokens: z.number(),
+          output_tokens: z.number(),
+          cache_read_tokens: z.number().optional(),
+          cache_write_tokens: z.number().optional(),
+          reasoning_tokens: z.number().optional(),
+          estimated: z.boolean().optional(),
+        })
+        .nullable(),
       latencyMs: z.number(),
       gatewayLatencyMs: z.number().nullable(),
     }),
@@ -37,7 +47,15 @@ export type CassetteEntry = z.infer<typeof EntrySchema>;
 /** What identifies an exchange: model, messages, output cap and guardrails (not trace ids or timing). */
 export function exchangeKey(request: LlmRequest): string {
   return createHash('sha256')
-    .update(JSON.stringify([request.model.id, request.messages.map((m) => [m.role, m.content]), request.maxTokens, request.guardrails ?? null, request.temperature ?? null]))
+    .update(
+      JSON.stringify([
+        request.model.id,
+        request.messages.map((m) => [m.role, m.content]),
+        request.maxTokens,
+        request.guardrails ?? null,
+        request.temperature ?? null,
+      ]),
+    )
     .digest('hex');
 }
 
@@ -66,7 +84,7 @@ export function recordingLlm(inner: LlmGateway, path: string): LlmGateway {
           request: { max_tokens: request.maxTokens, message_count: request.messages.length },
           outcome: outcome as CassetteEntry['outcome'],
         };
-        appendFileSync(path, JSON.stringify(entry) + '\n');
+        appendFileSync(path, `${JSON.stringify(entry)}\n`);
       }
       return outcome;
     },

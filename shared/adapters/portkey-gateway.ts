@@ -1,30 +1,18 @@
-// The one LlmGateway adapter (STYLE 7): owns Portkey headers, trace ids, timeouts, and usage/latency extraction.
+// The one LlmGateway adapter (STYLE 7): owns the Portkey headers (provider, keys, custom host, strict compliance off,
+// guardrails), timeouts and usage/latency extraction. It sends no trace id or metadata yet (`request.trace` is unused).
 // One portkey-ai client per model, built with all its options and no per-call params: portkey-ai 3.1 merges
 // per-call params into the client's shared headers, which leaks between concurrent calls.
 import { Portkey } from 'portkey-ai';
 import { z } from 'zod';
-import type { ModelSpec } from '../config/models.js';
-import type { LlmErrorKind, LlmGateway, LlmOutcome, LlmRequest } from '../ports/index.js';
+import type { GatewayConfig } from '../config/settings.js';
+import type { LlmErrorKind, LlmOutcome, LlmRequest } from '../domain/llm.js';
+import type { ModelSpec } from '../domain/model.js';
 import type { TokenUsage } from '../domain/pricing.js';
+import type { LlmGateway } from '../ports/index.js';
 import type { Guardrails } from '../schemas/api.js';
 
-export type GatewayConfig = {
-  /** e.g. http://127.0.0.1:8787/v1 (self-hosted gateway) or https://api.portkey.ai/v1 (hosted) */
-  baseURL: string;
-  portkeyApiKey?: string;
-  /** Portkey virtual keys per provider slug (hosted Portkey). */
-  virtualKeys?: Record<string, string>;
-  /** Provider API keys per provider slug (self-hosted gateway, or hosted without virtual keys). */
-  providerKeys?: Record<string, string>;
-  /** Custom provider hosts per provider slug (the simulator, or an OpenAI-compatible endpoint). */
-  customHosts?: Record<string, string>;
-  fetch?: typeof fetch;
-};
-
 const ChoiceSchema = z.object({
-  message: z
-    .object({ content: z.union([z.string(), z.null()]).optional(), refusal: z.string().nullable().optional() })
-    .passthrough(),
+  message: z.object({ content: z.union([z.string(), z.null()]).optional(), refusal: z.string().nullable().optional() }).passthrough(),
   finish_reason: z.string().nullable().optional(),
 });
 const CompletionSchema = z
@@ -97,7 +85,10 @@ function guardrailChecks(error: unknown): string[] {
   const hooks = [...(parsed.data.hook_results.before_request_hooks ?? []), ...(parsed.data.hook_results.after_request_hooks ?? [])];
   const ids: string[] = [];
   for (const hook of hooks) {
-    const checks = z.object({ checks: z.array(z.object({ id: z.string(), verdict: z.boolean() }).passthrough()) }).passthrough().safeParse(hook);
+    const checks = z
+      .object({ checks: z.array(z.object({ id: z.string(), verdict: z.boolean() }).passthrough()) })
+      .passthrough()
+      .safeParse(hook);
     if (checks.success) for (const c of checks.data.checks) if (!c.verdict) ids.push(c.id);
   }
   return ids;

@@ -14,9 +14,7 @@ export class StepFunctionsWorkflow implements Workflow {
 
   async startAggregation(ref: RunRef): Promise<void> {
     try {
-      await this.sfn.send(
-        new StartExecutionCommand({ stateMachineArn: this.stateMachineArn, name: ref.run_id, input: JSON.stringify(ref) }),
-      );
+      await this.sfn.send(new StartExecutionCommand({ stateMachineArn: this.stateMachineArn, name: ref.run_id, input: JSON.stringify(ref) }));
     } catch (error) {
       if (error instanceof ExecutionAlreadyExists) return;
       throw error;

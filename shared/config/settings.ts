@@ -1,9 +1,45 @@
-// Default settings and how secrets/env map onto the gateway configuration. One place for every default.
+// Settings: one schema for every tunable, its defaults, and how an environment's override (cdk.json) merges in.
 import { z } from 'zod';
+import { DEFAULT_POLICY, PolicyOverrideSchema, PolicySchema } from '../domain/criteria/index.js';
 import { DEFAULT_RUBRIC_WEIGHTS } from '../domain/judge.js';
-import { DEFAULT_POLICY } from '../domain/recommendation.js';
-import type { GatewayConfig } from '../adapters/portkey-gateway.js';
-import type { Settings } from '../use-cases/deps.js';
+import { ProviderLimitsSchema } from '../domain/limits.js';
+import { PriceOverrideSchema } from '../domain/pricing.js';
+import { DEFAULT_PROVIDER_LIMITS, PROVIDER_KEY_VARS } from './models.js';
+
+export const SettingsSchema = z.object({
+  /** provider call timeout */
+  callTimeoutMs: z.number().int().min(1000),
+  /** attempts before a retryable failure is stored as an error */
+  maxAttempts: z.number().int().min(1).max(20),
+  /** how long a worker holds a (run, capture, model) slot */
+  leaseMs: z.number().int().min(1000),
+  /** base and cap of the retry backoff, seconds */
+  backoffBaseSeconds: z.number().min(0),
+  backoffMaxSeconds: z.number().min(1),
+  priceOverrides: z.record(z.string(), PriceOverrideSchema),
+  policy: PolicySchema,
+  rubricWeights: z.object({ accuracy: z.number().min(0), relevance: z.number().min(0), clarity: z.number().min(0) }),
+  /** stop judging a candidate once its quality decision is settled (valid under repeated looks) */
+  sequentialJudging: z.boolean(),
+  /** after sequential judging, judge the recommended model's remaining answers and decide again on the full sample */
+  confirmRecommended: z.boolean(),
+  /** also judge each candidate answer against the baseline's, in both orders (win/tie/loss rates) */
+  pairwiseJudging: z.boolean(),
+  /** judge calls per ScoreQuality invocation */
+  judgeBatch: z.number().int().min(1),
+  /** prompts per sequential look: small enough that a clear decision can stop judging early */
+  judgeLook: z.number().int().min(1),
+  /** judge calls in flight at once in one ScoreQuality invocation */
+  judgeConcurrency: z.number().int().min(1).max(64),
+  retentionDays: z.number().int().min(1),
+  /** capture tag whose values split recommendations into segments (e.g. use_case) */
+  segmentTag: z.string().min(1),
+  /** per provider (or "model:<id>") concurrency, requests/min, tokens/min */
+  providerLimits: ProviderLimitsSchema,
+  /** true when the providers behind the gateway are the simulator (set by the local stack, never by configuration) */
+  simulated: z.boolean(),
+});
+export type Settings = z.infer<typeof SettingsSchema>;
 
 export const DEFAULT_SETTINGS: Settings = {
   callTimeoutMs: 60_000,
@@ -22,70 +58,36 @@ export const DEFAULT_SETTINGS: Settings = {
   judgeConcurrency: 8,
   retentionDays: 30,
   segmentTag: 'use_case',
-  // Conservative defaults well under the providers' published tier-1 limits; raise them in cdk.json settings.
-  providerLimits: {
-    openai: { maxConcurrency: 20, rpm: 500, tpm: 200_000 },
-    anthropic: { maxConcurrency: 10, rpm: 50, tpm: 40_000 },
-    groq: { maxConcurrency: 10, rpm: 30, tpm: 6_000 },
-    'mistral-ai': { maxConcurrency: 5, rpm: 60, tpm: 500_000 },
-  },
+  providerLimits: DEFAULT_PROVIDER_LIMITS,
   simulated: false,
 };
 
-const PriceOverrideSchema = z.object({
-  input_mtok: z.number().nonnegative(),
-  output_mtok: z.number().nonnegative(),
-  cache_read_mtok: z.number().nonnegative().optional(),
-  cache_write_mtok: z.number().nonnegative().optional(),
-});
+/** An environment's override: any subset; the policy merges key by key over the default policy. */
+export const SettingsOverrideSchema = SettingsSchema.omit({ simulated: true, policy: true }).extend({ policy: PolicyOverrideSchema }).partial();
+export type SettingsOverride = z.infer<typeof SettingsOverrideSchema>;
 
-export const SettingsOverrideSchema = z
-  .object({
-    callTimeoutMs: z.number().int().min(1000),
-    maxAttempts: z.number().int().min(1).max(20),
-    leaseMs: z.number().int().min(1000),
-    backoffBaseSeconds: z.number().min(0),
-    backoffMaxSeconds: z.number().min(1),
-    priceOverrides: z.record(z.string(), PriceOverrideSchema),
-    policy: z
-      .object({
-        minCostReductionPercent: z.number(),
-        minQualityImpactPercent: z.number(),
-        useQualityLowerBound: z.boolean(),
-        maxRefusalIncreasePoints: z.number(),
-        maxErrorRatePercent: z.number(),
-      })
-      .partial(),
-    rubricWeights: z.object({ accuracy: z.number().min(0), relevance: z.number().min(0), clarity: z.number().min(0) }),
-    judgeBatch: z.number().int().min(1),
-    judgeLook: z.number().int().min(1),
-    sequentialJudging: z.boolean(),
-    confirmRecommended: z.boolean(),
-    pairwiseJudging: z.boolean(),
-    judgeConcurrency: z.number().int().min(1).max(64),
-    retentionDays: z.number().int().min(1),
-    segmentTag: z.string().min(1),
-    providerLimits: z.record(
-      z.string(),
-      z.object({ maxConcurrency: z.number().int().min(1).optional(), rpm: z.number().int().min(1).optional(), tpm: z.number().int().min(1).optional() }),
-    ),
-  })
-  .partial();
-
-export function mergeSettings(base: Settings, override: z.infer<typeof SettingsOverrideSchema>): Settings {
-  return { ...base, ...override, policy: { ...base.policy, ...override.policy } } as Settings;
+export function mergeSettings(base: Settings, override: SettingsOverride): Settings {
+  return { ...base, ...override, policy: { ...base.policy, ...override.policy } };
 }
 
-/** Environment variable that holds each provider's key (self-hosted gateway or hosted Portkey without virtual keys). */
-export const PROVIDER_KEY_VARS: Readonly<Record<string, string>> = {
-  openai: 'OPENAI_API_KEY',
-  anthropic: 'ANTHROPIC_API_KEY',
-  groq: 'GROQ_API_KEY',
-  'mistral-ai': 'MISTRAL_API_KEY',
-  cohere: 'COHERE_API_KEY',
-};
+/** Which provider key each provider reads (self-hosted gateway); re-exported for the callers that map env vars. */
+export { PROVIDER_KEY_VARS };
 
 export const HOSTED_PORTKEY_URL = 'https://api.portkey.ai/v1';
+
+/** How the gateway adapter reaches Portkey and the providers behind it. */
+export type GatewayConfig = {
+  /** e.g. http://127.0.0.1:8787/v1 (self-hosted gateway) or https://api.portkey.ai/v1 (hosted) */
+  baseURL: string;
+  portkeyApiKey?: string;
+  /** Portkey virtual keys per provider slug (hosted Portkey). */
+  virtualKeys?: Record<string, string>;
+  /** Provider API keys per provider slug (self-hosted gateway, or hosted without virtual keys). */
+  providerKeys?: Record<string, string>;
+  /** Custom provider hosts per provider slug (the simulator, or an OpenAI-compatible endpoint). */
+  customHosts?: Record<string, string>;
+  fetch?: typeof fetch;
+};
 
 /** Builds the gateway configuration from a flat map of secrets (env vars or a Secrets Manager JSON). */
 export function gatewayConfigFrom(source: Readonly<Record<string, string | undefined>>, baseURL: string): GatewayConfig {

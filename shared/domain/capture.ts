@@ -1,8 +1,32 @@
 // Normalising a capture for storage: text-only messages, a stable content id, and the compressed body.
 import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import type { ChatMessage } from './judge.js';
-import type { TokenUsage } from './pricing.js';
+import { z } from 'zod';
+import { type TokenUsage, TokenUsageSchema } from './pricing.js';
+
+export const ROLES = ['system', 'user', 'assistant', 'tool', 'developer'] as const;
+
+export const ChatMessageSchema = z.object({ role: z.enum(ROLES), content: z.string() });
+export type ChatMessage = z.infer<typeof ChatMessageSchema>;
+
+/** A capture as stored: text-only messages, the completion it got, and what is known about the call. */
+export const StoredCaptureSchema = z.object({
+  id: z.string(),
+  model: z.string(),
+  messages: z.array(ChatMessageSchema),
+  completion: z.string(),
+  usage: TokenUsageSchema.nullable(),
+  latency_ms: z.number().nullable(),
+  tags: z.record(z.string(), z.string()),
+  conversation_id: z.string().nullable(),
+  captured_at: z.string(),
+});
+export type StoredCapture = z.infer<typeof StoredCaptureSchema>;
+
+/** What a time-window selection returns for each capture: enough to plan a run without reading bodies. */
+export type CaptureRef = Pick<StoredCapture, 'id' | 'model' | 'captured_at' | 'tags'>;
+
+export type CaptureFilter = { from?: string; to?: string; tags?: Record<string, string>; limit: number };
 
 /** Compressed body budget: leaves room for keys and attributes under DynamoDB's 400 KB item limit. */
 export const MAX_COMPRESSED_CAPTURE_BYTES = 350_000;

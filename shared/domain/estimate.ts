@@ -1,6 +1,7 @@
 // Spend estimate for a replay before any model is called: provider calls plus judge calls, as a range.
-import type { ModelSpec } from '../config/models.js';
+
 import type { ChatMessage } from './judge.js';
+import type { ModelSpec } from './model.js';
 import { computeCost, type PriceOverride, type TokenUsage } from './pricing.js';
 import { countChatTokens, countTextTokens } from './tokens.js';
 
@@ -84,7 +85,7 @@ export function estimateReplay(input: {
     total_usd: judgeUsd ? add(provider, judgeUsd) : provider,
     unpriced_models: per_model.filter((m) => !m.priced).map((m) => m.model),
     method:
-      'prompt tokens counted with gpt-tokenizer (o200k); output tokens from each capture\'s own completion (0.5×–2×, capped by max_tokens); prices from genai-prices or overrides; unpriced models are left out of the sums',
+      "prompt tokens counted with gpt-tokenizer (o200k); output tokens from each capture's own completion (0.5×–2×, capped by max_tokens); prices from genai-prices or overrides; unpriced models are left out of the sums",
   };
 }
 

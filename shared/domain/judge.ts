@@ -11,10 +11,12 @@ export const RubricVerdictSchema = z.object({
 });
 export type RubricVerdict = z.infer<typeof RubricVerdictSchema>;
 
-export type ChatMessage = { role: 'system' | 'user' | 'assistant' | 'tool' | 'developer'; content: string };
+import type { ChatMessage } from './capture.js';
+
+export type { ChatMessage } from './capture.js';
 
 /** Marker the judge prompt starts with; the simulator uses it to recognise judge calls. */
-export const JUDGE_MARKER = 'You are Switchyard\'s evaluation judge.';
+export const JUDGE_MARKER = "You are Switchyard's evaluation judge.";
 
 export const ANSWER_OPEN = '<<<UNTRUSTED_ANSWER>>>';
 export const ANSWER_CLOSE = '<<<END_UNTRUSTED_ANSWER>>>';

@@ -1,16 +1,19 @@
 // Provider limits as data: per provider, optionally per model. Which limit applies to a call, and how big it is.
-import type { ModelSpec } from '../config/models.js';
+import { z } from 'zod';
+import type { ModelSpec } from './model.js';
 
-export type ProviderLimit = {
+export const ProviderLimitSchema = z.object({
   /** calls in flight at once, across every worker */
-  maxConcurrency?: number;
+  maxConcurrency: z.number().int().min(1).optional(),
   /** requests per minute */
-  rpm?: number;
+  rpm: z.number().int().min(1).optional(),
   /** tokens per minute (prompt tokens + max_tokens, as providers count them) */
-  tpm?: number;
-};
+  tpm: z.number().int().min(1).optional(),
+});
+export type ProviderLimit = z.infer<typeof ProviderLimitSchema>;
 
 /** Keys: a provider slug ("openai") or "model:<catalog id>" for a model-specific limit. */
+export const ProviderLimitsSchema = z.record(z.string(), ProviderLimitSchema);
 export type ProviderLimits = Readonly<Record<string, ProviderLimit>>;
 
 /** The limit for a model and the key its counters live under; the model's own entry wins over its provider's. */

@@ -1,6 +1,6 @@
 // Pairwise judge: which of two answers is better, asked in both orders. A win counts only when both orders agree.
 import { z } from 'zod';
-import { JUDGE_MARKER, neutralizeDelimiters, type ChatMessage } from './judge.js';
+import { type ChatMessage, JUDGE_MARKER, neutralizeDelimiters } from './judge.js';
 
 export const PAIRWISE_MARKER = `${JUDGE_MARKER} (pairwise)`;
 export const ANSWER_A_OPEN = '<<<UNTRUSTED_ANSWER_A>>>';
@@ -22,7 +22,18 @@ export function buildPairwiseJudgeMessages(conversation: readonly ChatMessage[],
     { role: 'system', content: SYSTEM },
     {
       role: 'user',
-      content: ['<<<CONVERSATION>>>', transcript, '<<<END_CONVERSATION>>>', ANSWER_A_OPEN, scrub(answerA), ANSWER_A_CLOSE, ANSWER_B_OPEN, scrub(answerB), ANSWER_B_CLOSE, 'Which answer is better? Reply with the JSON object only.'].join('\n'),
+      content: [
+        '<<<CONVERSATION>>>',
+        transcript,
+        '<<<END_CONVERSATION>>>',
+        ANSWER_A_OPEN,
+        scrub(answerA),
+        ANSWER_A_CLOSE,
+        ANSWER_B_OPEN,
+        scrub(answerB),
+        ANSWER_B_CLOSE,
+        'Which answer is better? Reply with the JSON object only.',
+      ].join('\n'),
     },
   ];
 }

@@ -1,143 +1,116 @@
-// The recommendation policy and the record it writes (ARCHITECTURE: "Recommendation record").
-import type { ModelMetrics } from '../ports/index.js';
-import type { Interval } from './stats.js';
+// The recommendation policy applied to a run's metrics, and the record it writes (ARCHITECTURE: "Recommendation record").
+// The policy's tests come from the criteria (./criteria); the headline (cost saving and quality impact) is the seed's.
+import { z } from 'zod';
+import { pct, round1 } from './criteria/criterion.js';
+import {
+  type AnyCriterion,
+  type Comparison,
+  CRITERIA,
+  type CriteriaFields,
+  measuredCriteria,
+  PolicySchema,
+  policyCriteria,
+  type RecommendationPolicy,
+} from './criteria/index.js';
+import type { ModelMetrics } from './metrics.js';
+import { JudgingSchema } from './run-metrics.js';
 
-export type RecommendationPolicy = {
-  /** minimum projected cost reduction, percent */
-  minCostReductionPercent: number;
-  /** quality impact must stay above this, percent (negative) */
-  minQualityImpactPercent: number;
-  /** when true, the lower 95% bound of quality impact must clear the threshold; else the point estimate */
-  useQualityLowerBound: boolean;
-  /** maximum increase of refusal rate vs baseline, percentage points */
-  maxRefusalIncreasePoints: number;
-  /** maximum error rate, percent */
-  maxErrorRatePercent: number;
-};
+export { type Comparison, DEFAULT_POLICY, type RecommendationPolicy, SEED_POLICY } from './criteria/index.js';
 
-/** The seed's rule: cost reduction > 30% and quality impact > -5% (point estimates). */
-export const SEED_POLICY: RecommendationPolicy = {
-  minCostReductionPercent: 30,
-  minQualityImpactPercent: -5,
-  useQualityLowerBound: false,
-  maxRefusalIncreasePoints: 100,
-  maxErrorRatePercent: 100,
-};
+const IntervalSchema = z.tuple([z.number(), z.number()]);
 
-/** Defaults: ≥30% cheaper, quality's lower 95% bound ≥ -5%, refusals up by ≤1 point, errors ≤1%. */
-export const DEFAULT_POLICY: RecommendationPolicy = {
-  minCostReductionPercent: 30,
-  minQualityImpactPercent: -5,
-  useQualityLowerBound: true,
-  maxRefusalIncreasePoints: 1,
-  maxErrorRatePercent: 1,
-};
-
-type Estimate = { estimate: number; ci95: Interval; n: number };
-
-export type Comparison = {
-  model: string;
-  /** relative quality change vs baseline, as a fraction, paired by capture (clustered by conversation when known) */
-  quality: (Estimate & { clusters?: number }) | null;
-  /** relative cost change vs baseline, as a fraction (negative = cheaper), paired by capture; null when a price is unknown */
-  cost: Estimate | null;
-  /** refusal-rate change vs baseline, as a fraction (percentage points / 100) */
-  refusal: { estimate: number; ci95: Interval } | null;
-  /** error-rate change vs baseline, as a fraction (percentage points / 100); absent in records from older versions */
-  error?: { estimate: number; ci95: Interval } | null;
-};
-
-export type Alternative = {
-  model: string;
-  qualifies: boolean;
-  reason: string;
-  projected_cost_saving_percent: number | null;
-  projected_cost_saving_ci95: Interval | null;
-  quality_impact_percent: number | null;
-  quality_impact_ci95: Interval | null;
-  refusal_rate_change_points: number | null;
-  refusal_rate_change_ci95: Interval | null;
-  error_rate_change_points: number | null;
-  error_rate_change_ci95: Interval | null;
-  expected_reliability: { success_rate: number; refusal_rate: number; error_rate: number; guardrail_block_rate: number };
-  cost_per_1k_requests_usd: number | null;
-  quality_mean: number | null;
+const AlternativeBaseSchema = z.object({
+  model: z.string(),
+  qualifies: z.boolean(),
+  reason: z.string(),
+  expected_reliability: z.object({ success_rate: z.number(), refusal_rate: z.number(), error_rate: z.number(), guardrail_block_rate: z.number() }),
+  cost_per_1k_requests_usd: z.number().nullable(),
+  quality_mean: z.number().nullable(),
   /** pairwise verdicts vs the baseline's answers, percent (a win or loss needs both orders to agree) */
-  pairwise: { win_rate: number; tie_rate: number; loss_rate: number; n: number } | null;
-  latency_ms_p50: number | null;
-  latency_ms_p95: number | null;
-  sample_size: number;
-};
+  pairwise: z.object({ win_rate: z.number(), tie_rate: z.number(), loss_rate: z.number(), n: z.number() }).nullable(),
+  latency_ms_p50: z.number().nullable(),
+  latency_ms_p95: z.number().nullable(),
+  sample_size: z.number(),
+});
 
-export type TrafficVolume = { requests_per_month: number; basis: string };
+/** Every candidate with its numbers and the reason it was or was not chosen; criteria add their own fields. */
+export type Alternative = z.infer<typeof AlternativeBaseSchema> & CriteriaFields;
 
-export type RecommendationRecord = {
-  baseline_model: string;
-  recommended_model: string | null;
-  reasoning: string;
-  projected_cost_saving_percent: number | null;
-  quality_impact_percent: number | null;
-  quality_impact_ci95: Interval | null;
-  projected_cost_saving_ci95: Interval | null;
-  expected_reliability: { success_rate: number; refusal_rate: number } | null;
-  sample_size: number;
-  projected_monthly: { requests: number; baseline_cost_usd: number; recommended_cost_usd: number | null; saving_usd: number | null; basis: string } | null;
-  pareto_frontier: { model: string; cost_per_1k_requests_usd: number; quality_mean: number }[];
-  upgrade: { model: string; quality_gain_percent: number; quality_gain_ci95: Interval; cost_change_percent: number | null; reasoning: string } | null;
-  segments: { segment: string; sample_size: number; recommended_model: string | null; reasoning: string }[];
+// Fields of criteria every record shows read back as null when a record older than the criterion lacks them.
+const criteriaShape = Object.fromEntries(
+  (CRITERIA as readonly AnyCriterion[]).flatMap((c) => Object.entries(c.fields.shape).map(([k, s]) => [k, c.always ? (s as z.ZodNullable).default(null) : s])),
+);
+export const AlternativeSchema = AlternativeBaseSchema.extend(criteriaShape) as unknown as z.ZodType<Alternative>;
+
+export const TrafficVolumeSchema = z.object({ requests_per_month: z.number(), basis: z.string() });
+export type TrafficVolume = z.infer<typeof TrafficVolumeSchema>;
+
+export const RecommendationRecordSchema = z.object({
+  baseline_model: z.string(),
+  recommended_model: z.string().nullable(),
+  reasoning: z.string(),
+  projected_cost_saving_percent: z.number().nullable(),
+  quality_impact_percent: z.number().nullable(),
+  quality_impact_ci95: IntervalSchema.nullable(),
+  projected_cost_saving_ci95: IntervalSchema.nullable(),
+  expected_reliability: z.object({ success_rate: z.number(), refusal_rate: z.number() }).nullable(),
+  sample_size: z.number(),
+  projected_monthly: z
+    .object({
+      requests: z.number(),
+      baseline_cost_usd: z.number(),
+      recommended_cost_usd: z.number().nullable(),
+      saving_usd: z.number().nullable(),
+      basis: z.string(),
+    })
+    .nullable(),
+  pareto_frontier: z.array(z.object({ model: z.string(), cost_per_1k_requests_usd: z.number(), quality_mean: z.number() })),
+  upgrade: z
+    .object({
+      model: z.string(),
+      quality_gain_percent: z.number(),
+      quality_gain_ci95: IntervalSchema,
+      cost_change_percent: z.number().nullable(),
+      reasoning: z.string(),
+    })
+    .nullable(),
+  segments: z.array(z.object({ segment: z.string(), sample_size: z.number(), recommended_model: z.string().nullable(), reasoning: z.string() })),
   /**
    * judge calls made against judging every answer (sequential judging stops once decisions are settled);
    * confirmed_model: the model whose remaining answers were judged after the sequential decision, before deciding again
    */
-  judging: { answers: number; judged: number; saved_fraction: number; confirmed_model?: string | null } | null;
+  judging: JudgingSchema.extend({ confirmed_model: z.string().nullable().optional() }).nullable(),
+  policy: PolicySchema,
+  alternatives: z.array(AlternativeSchema),
+  simulated: z.boolean(),
+  generated_at: z.string(),
+});
+export type RecommendationRecord = Omit<z.infer<typeof RecommendationRecordSchema>, 'policy' | 'alternatives'> & {
   policy: RecommendationPolicy;
   alternatives: Alternative[];
-  simulated: boolean;
-  generated_at: string;
 };
 
-const round1 = (x: number) => Math.round(x * 10) / 10;
-const pct = (x: number) => round1(x * 100);
-const pctInterval = (i: Interval): Interval => [pct(i[0]), pct(i[1])];
-const finite = (i: Interval | undefined | null): i is Interval => !!i && Number.isFinite(i[0]) && Number.isFinite(i[1]);
-
+/** Describes one candidate: every measured criterion's fields, and the policy's verdict with its reasons. */
 export function describeCandidate(m: ModelMetrics, c: Comparison | undefined, baseline: ModelMetrics, policy: RecommendationPolicy): Alternative {
   const attempted = m.results - m.skipped;
-  const saving = c?.cost ? -c.cost.estimate : null;
-  const savingCi: Interval | null = c?.cost && finite(c.cost.ci95) ? [-c.cost.ci95[1], -c.cost.ci95[0]] : null;
+  const ctx = { candidate: m, baseline };
+  const summaryOf = (criterion: AnyCriterion) => (c as Record<string, unknown> | undefined)?.[criterion.key] ?? null;
+  const reasons = policyCriteria(policy)
+    .map((criterion) => criterion.test(summaryOf(criterion), policy, ctx))
+    .filter((r): r is string => r !== null);
+  const fields = Object.assign({}, ...measuredCriteria(policy).map((criterion) => criterion.describe(summaryOf(criterion)))) as CriteriaFields;
   const quality = c?.quality ?? null;
-  const reliability = {
-    success_rate: attempted === 0 ? 0 : round1((m.ok / attempted) * 100),
-    refusal_rate: pct(m.refusal_rate),
-    error_rate: pct(m.error_rate),
-    guardrail_block_rate: pct(m.guardrail_block_rate),
-  };
-  const reasons: string[] = [];
-  if (saving === null) reasons.push(m.cost_known && baseline.cost_known ? 'no paired cost data' : 'cost unknown (no price for this model or the baseline): no cost comparison made');
-  else if (saving * 100 < policy.minCostReductionPercent) reasons.push(`cost reduction ${pct(saving)}% is below ${policy.minCostReductionPercent}%`);
-  if (!quality || !Number.isFinite(quality.estimate)) reasons.push('no paired quality scores');
-  else if (policy.useQualityLowerBound) {
-    if (!finite(quality.ci95) || quality.ci95[0] * 100 < policy.minQualityImpactPercent)
-      reasons.push(`quality impact's lower 95% bound ${finite(quality.ci95) ? pct(quality.ci95[0]) : '—'}% is below ${policy.minQualityImpactPercent}%`);
-  } else if (quality.estimate * 100 < policy.minQualityImpactPercent) {
-    reasons.push(`quality impact ${pct(quality.estimate)}% is below ${policy.minQualityImpactPercent}%`);
-  }
-  const refusalIncrease = (c?.refusal?.estimate ?? m.refusal_rate - baseline.refusal_rate) * 100;
-  if (refusalIncrease > policy.maxRefusalIncreasePoints) reasons.push(`refusal rate rises by ${round1(refusalIncrease)} points (limit ${policy.maxRefusalIncreasePoints})`);
-  if (m.error_rate * 100 > policy.maxErrorRatePercent) reasons.push(`error rate ${pct(m.error_rate)}% is above ${policy.maxErrorRatePercent}%`);
   return {
     model: m.model,
     qualifies: reasons.length === 0,
     reason: reasons.length === 0 ? 'meets every threshold' : reasons.join('; '),
-    projected_cost_saving_percent: saving === null ? null : pct(saving),
-    projected_cost_saving_ci95: savingCi ? pctInterval(savingCi) : null,
-    quality_impact_percent: quality && Number.isFinite(quality.estimate) ? pct(quality.estimate) : null,
-    quality_impact_ci95: quality && finite(quality.ci95) ? pctInterval(quality.ci95) : null,
-    refusal_rate_change_points: c?.refusal ? pct(c.refusal.estimate) : null,
-    refusal_rate_change_ci95: c?.refusal ? pctInterval(c.refusal.ci95) : null,
-    error_rate_change_points: c?.error ? pct(c.error.estimate) : null,
-    error_rate_change_ci95: c?.error ? pctInterval(c.error.ci95) : null,
-    expected_reliability: reliability,
+    ...fields,
+    expected_reliability: {
+      success_rate: attempted === 0 ? 0 : round1((m.ok / attempted) * 100),
+      refusal_rate: pct(m.refusal_rate),
+      error_rate: pct(m.error_rate),
+      guardrail_block_rate: pct(m.guardrail_block_rate),
+    },
     cost_per_1k_requests_usd: m.cost_per_1k_requests_usd,
     quality_mean: m.quality_mean,
     pairwise: pairwiseRates(m),
@@ -161,11 +134,35 @@ export function switchSentence(baseline: string, candidate: string, savingPercen
 
 /** Models no other model beats on both cost and quality (baseline included). */
 export function paretoFrontier(models: readonly ModelMetrics[]): RecommendationRecord['pareto_frontier'] {
-  const known = models.filter((m) => m.cost_per_1k_requests_usd !== null && m.quality_mean !== null) as (ModelMetrics & { cost_per_1k_requests_usd: number; quality_mean: number })[];
+  const known = models.filter((m) => m.cost_per_1k_requests_usd !== null && m.quality_mean !== null) as (ModelMetrics & {
+    cost_per_1k_requests_usd: number;
+    quality_mean: number;
+  })[];
   return known
-    .filter((m) => !known.some((o) => o !== m && o.cost_per_1k_requests_usd <= m.cost_per_1k_requests_usd && o.quality_mean >= m.quality_mean && (o.cost_per_1k_requests_usd < m.cost_per_1k_requests_usd || o.quality_mean > m.quality_mean)))
+    .filter(
+      (m) =>
+        !known.some(
+          (o) =>
+            o !== m &&
+            o.cost_per_1k_requests_usd <= m.cost_per_1k_requests_usd &&
+            o.quality_mean >= m.quality_mean &&
+            (o.cost_per_1k_requests_usd < m.cost_per_1k_requests_usd || o.quality_mean > m.quality_mean),
+        ),
+    )
     .sort((a, b) => a.cost_per_1k_requests_usd - b.cost_per_1k_requests_usd)
     .map((m) => ({ model: m.model, cost_per_1k_requests_usd: m.cost_per_1k_requests_usd, quality_mean: m.quality_mean }));
+}
+
+/** The policy in words: "keeps quality within -5% at 95% confidence while cutting cost by at least 30% with …". */
+export function policyRequirements(policy: RecommendationPolicy): string {
+  const parts = { lead: [] as string[], while: [] as string[], with: [] as string[] };
+  for (const criterion of policyCriteria(policy)) {
+    const r = criterion.requirement(policy);
+    if (r) parts[r.clause].push(r.text);
+  }
+  return [parts.lead.join(' and '), parts.while.length ? `while ${parts.while.join(' and ')}` : '', parts.with.length ? `with ${parts.with.join(' and ')}` : '']
+    .filter(Boolean)
+    .join(' ');
 }
 
 /** Picks the qualifying candidate with the largest saving, or explains why none qualifies. */
@@ -175,10 +172,7 @@ export function chooseCandidate(baseline: string, alternatives: Alternative[], p
   if (best && best.projected_cost_saving_percent !== null && best.quality_impact_percent !== null) {
     return { best, reasoning: switchSentence(baseline, best.model, best.projected_cost_saving_percent, best.quality_impact_percent) };
   }
-  const why =
-    alternatives.length === 0
-      ? 'no candidate models were replayed'
-      : `no candidate keeps quality within ${policy.minQualityImpactPercent}%${policy.useQualityLowerBound ? ' at 95% confidence' : ''} while cutting cost by at least ${policy.minCostReductionPercent}%${policy.maxRefusalIncreasePoints < 100 ? ` with refusals up ≤${policy.maxRefusalIncreasePoints} point and errors ≤${policy.maxErrorRatePercent}%` : ''}`;
+  const why = alternatives.length === 0 ? 'no candidate models were replayed' : `no candidate ${policyRequirements(policy)}`;
   return { best: null, reasoning: `Stay on ${baseline}: ${why}` };
 }
 
@@ -219,7 +213,12 @@ export function recommendSwitch(input: {
   for (const [segment, comps] of input.segments ?? []) {
     const alts = input.candidates.map((m) => describeCandidate(m, comps.get(m.model), baseline, policy));
     const choice = chooseCandidate(baseline.model, alts, policy);
-    segmentRecs.push({ segment, sample_size: Math.max(0, ...alts.map((a) => a.sample_size)), recommended_model: choice.best?.model ?? null, reasoning: choice.reasoning });
+    segmentRecs.push({
+      segment,
+      sample_size: Math.max(0, ...alts.map((a) => a.sample_size)),
+      recommended_model: choice.best?.model ?? null,
+      reasoning: choice.reasoning,
+    });
   }
   const disagree = segmentRecs.some((s) => s.recommended_model !== (best?.model ?? null));
 
@@ -229,8 +228,14 @@ export function recommendSwitch(input: {
       ? {
           requests: Math.round(input.traffic.requests_per_month),
           baseline_cost_usd: round2(input.traffic.requests_per_month * baseCostPerRequest),
-          recommended_cost_usd: best?.projected_cost_saving_percent != null ? round2(input.traffic.requests_per_month * baseCostPerRequest * (1 - best.projected_cost_saving_percent / 100)) : null,
-          saving_usd: best?.projected_cost_saving_percent != null ? round2((input.traffic.requests_per_month * baseCostPerRequest * best.projected_cost_saving_percent) / 100) : null,
+          recommended_cost_usd:
+            best?.projected_cost_saving_percent != null
+              ? round2(input.traffic.requests_per_month * baseCostPerRequest * (1 - best.projected_cost_saving_percent / 100))
+              : null,
+          saving_usd:
+            best?.projected_cost_saving_percent != null
+              ? round2((input.traffic.requests_per_month * baseCostPerRequest * best.projected_cost_saving_percent) / 100)
+              : null,
           basis: input.traffic.basis,
         }
       : null;

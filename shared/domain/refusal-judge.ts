@@ -1,6 +1,6 @@
 // The optional LLM second opinion on a borderline refusal verdict. The response is untrusted, delimited data.
 import { z } from 'zod';
-import { neutralizeDelimiters, type ChatMessage } from './judge.js';
+import { type ChatMessage, neutralizeDelimiters } from './judge.js';
 import type { RefusalClass, RefusalVerdict } from './refusal.js';
 
 export const REFUSAL_JUDGE_MARKER = "You are Switchyard's refusal classifier.";
@@ -24,7 +24,15 @@ export function buildRefusalJudgeMessages(prompt: string, response: string): Cha
     { role: 'system', content: SYSTEM },
     {
       role: 'user',
-      content: ['<<<CONVERSATION>>>', neutralizeDelimiters(prompt), '<<<END_CONVERSATION>>>', '<<<UNTRUSTED_ANSWER>>>', neutralizeDelimiters(response), '<<<END_UNTRUSTED_ANSWER>>>', 'Reply with the JSON object only.'].join('\n'),
+      content: [
+        '<<<CONVERSATION>>>',
+        neutralizeDelimiters(prompt),
+        '<<<END_CONVERSATION>>>',
+        '<<<UNTRUSTED_ANSWER>>>',
+        neutralizeDelimiters(response),
+        '<<<END_UNTRUSTED_ANSWER>>>',
+        'Reply with the JSON object only.',
+      ].join('\n'),
     },
   ];
 }

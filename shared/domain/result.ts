@@ -1,8 +1,52 @@
 // Turns one gateway outcome into the stored result: status, refusal class and its signals, cost.
-import type { ModelSpec } from '../config/models.js';
-import type { LlmOutcome, ReplayResult } from '../ports/index.js';
-import { computeCost, type PriceOverride } from './pricing.js';
-import { detectRefusal } from './refusal.js';
+import { z } from 'zod';
+import type { LlmOutcome } from './llm.js';
+import type { ModelSpec } from './model.js';
+import { computeCost, type PriceOverride, TokenUsageSchema } from './pricing.js';
+import { detectRefusal, REFUSAL_CLASSES } from './refusal.js';
+
+export const RESULT_STATUSES = ['ok', 'refused', 'guardrail_blocked', 'error', 'skipped'] as const;
+export type ResultStatus = (typeof RESULT_STATUSES)[number];
+
+export const JudgeScoresSchema = z.object({ accuracy: z.number(), relevance: z.number(), clarity: z.number() });
+export const PAIRWISE_OUTCOMES = ['win', 'tie', 'loss'] as const;
+export type PairwiseOutcome = (typeof PAIRWISE_OUTCOMES)[number];
+
+/** The one result of a (run, capture, model): what the model answered, how it was classified, what it cost. */
+export const ReplayResultSchema = z.object({
+  run_id: z.string(),
+  capture_id: z.string(),
+  model: z.string(),
+  status: z.enum(RESULT_STATUSES),
+  answer: z.string(),
+  finish_reason: z.string().nullable(),
+  refusal: z.enum(REFUSAL_CLASSES),
+  refusal_signals: z.array(z.string()),
+  usage: TokenUsageSchema.nullable(),
+  cost_usd: z.number().nullable(),
+  latency_ms: z.number().nullable(),
+  gateway_latency_ms: z.number().nullable(),
+  error_kind: z.string().nullable(),
+  error_status: z.number().nullable(),
+  guardrail_checks: z.array(z.string()),
+  attempts: z.number(),
+  stored_at: z.string(),
+  /** the capture's segment (its tag named by settings.segmentTag) and conversation, for segments and clustering */
+  segment: z.string().nullable().optional(),
+  conversation_id: z.string().nullable().optional(),
+  quality: z.number().nullable().optional(),
+  judge: JudgeScoresSchema.nullable().optional(),
+  judge_status: z.enum(['scored', 'unscored']).optional(),
+  /** pairwise verdict against the baseline's answer, both orders combined */
+  pairwise: z.enum(PAIRWISE_OUTCOMES).nullable().optional(),
+});
+export type ReplayResult = z.infer<typeof ReplayResultSchema>;
+
+/** What ScoreQuality writes onto a result. */
+export type QualityScore = { quality: number | null; judge: ReplayResult['judge']; judge_status: 'scored' | 'unscored' };
+
+/** Answers that reached the model and came back: the ones judged, priced and timed. */
+export const isAnswered = (r: Pick<ReplayResult, 'status'>): boolean => r.status === 'ok' || r.status === 'refused';
 
 export function resultFromOutcome(input: {
   runId: string;

@@ -1,5 +1,36 @@
 // A new run record: what was asked, how much work it expects, when it must end, every counter at zero.
-import type { RunRecord } from '../ports/index.js';
+import { z } from 'zod';
+import { ReplayRequestSchema } from '../schemas/api.js';
+
+export const RUN_STATUSES = ['running', 'aggregating', 'completed', 'partial', 'failed'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+/** A replay run: what was asked, the work it expects, its counters and how it ended. Defaults read older items. */
+export const RunRecordSchema = z.object({
+  tenant_id: z.string(),
+  run_id: z.string(),
+  status: z.enum(RUN_STATUSES),
+  reasons: z.array(z.string()),
+  request: ReplayRequestSchema.extend({ baseline_model: z.string() }),
+  models: z.array(z.string()),
+  expected: z.number(),
+  captures: z.number(),
+  stored: z.number(),
+  cost_usd: z.number(),
+  double_calls: z.number(),
+  /** USD reserved against the budget (estimates of calls in flight + actual cost of finished ones) */
+  reserved_usd: z.number().default(0),
+  judge_cost_usd: z.number().default(0),
+  skipped: z.number().default(0),
+  dead_lettered: z.number().default(0),
+  created_at: z.string(),
+  deadline: z.string(),
+  finished_at: z.string().nullable(),
+  simulated: z.boolean(),
+  /** the captured traffic the run was drawn from, for monthly projections */
+  traffic: z.object({ matched: z.number(), first_at: z.string(), last_at: z.string(), capped: z.boolean() }).nullable().default(null),
+});
+export type RunRecord = z.infer<typeof RunRecordSchema>;
 
 export function newRunRecord(input: {
   tenantId: string;

@@ -1,7 +1,7 @@
 // Sequential judging: judge in batches and stop once the quality decision for a candidate is settled.
 // The interval at look k uses alpha_k = alpha / (k (k + 1)); these sum to alpha over any number of looks,
 // so the chance of a wrong "settled" call stays below alpha however often we look (a union bound).
-import { Z95, type Interval } from './stats.js';
+import { type Interval, Z95 } from './stats.js';
 
 export type PairStats = { n: number; sb: number; sc: number; sbb: number; scc: number; sbc: number };
 
@@ -27,7 +27,9 @@ export function normalQuantile(p: number): number {
   if (p > 1 - lo) return -normalQuantile(1 - p);
   const q = p - 0.5;
   const r = q * q;
-  return ((((((a[0]! * r + a[1]!) * r + a[2]!) * r + a[3]!) * r + a[4]!) * r + a[5]!) * q) / (((((b[0]! * r + b[1]!) * r + b[2]!) * r + b[3]!) * r + b[4]!) * r + 1);
+  return (
+    ((((((a[0]! * r + a[1]!) * r + a[2]!) * r + a[3]!) * r + a[4]!) * r + a[5]!) * q) / (((((b[0]! * r + b[1]!) * r + b[2]!) * r + b[3]!) * r + b[4]!) * r + 1)
+  );
 }
 
 /** Relative change mean(c)/mean(b) - 1 with a delta-method interval at level 1 - alpha. */
@@ -50,7 +52,11 @@ export function relativeChangeInterval(s: PairStats, alpha: number): { estimate:
 export type SequentialVerdict = 'pass' | 'fail' | 'undecided';
 
 /** At look `look` (1-based): pass when the whole interval clears the threshold, fail when it lies wholly below. */
-export function sequentialDecision(s: PairStats, look: number, options: { thresholdFraction: number; alpha: number; minPairs?: number }): { verdict: SequentialVerdict; ci: Interval } {
+export function sequentialDecision(
+  s: PairStats,
+  look: number,
+  options: { thresholdFraction: number; alpha: number; minPairs?: number },
+): { verdict: SequentialVerdict; ci: Interval } {
   const alphaK = options.alpha / (look * (look + 1));
   const { ci } = relativeChangeInterval(s, alphaK);
   if (s.n < (options.minPairs ?? 30)) return { verdict: 'undecided', ci };

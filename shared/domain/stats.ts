@@ -40,7 +40,6 @@ function bootstrapRelativeChange(b: ArrayLike<number>, c: ArrayLike<number>, see
   return [percentile(stats, 2.5), percentile(stats, 97.5)];
 }
 
-
 /** z for a two-sided 95% interval. */
 export const Z95 = 1.959963984540054;
 
@@ -150,7 +149,12 @@ export function clusteredRelativeChange(
     const se = Math.sqrt(ss / (g - 1) / g) / meanB;
     return { estimate, ci95: [estimate - Z95 * se, estimate + Z95 * se], n: baseline.length, clusters: g };
   }
-  const ci95 = bootstrapRelativeChange(Float64Array.from(sums, (x) => x.b), Float64Array.from(sums, (x) => x.c), options.seed ?? 17, options.resamples ?? 2000);
+  const ci95 = bootstrapRelativeChange(
+    Float64Array.from(sums, (x) => x.b),
+    Float64Array.from(sums, (x) => x.c),
+    options.seed ?? 17,
+    options.resamples ?? 2000,
+  );
   return { estimate, ci95, n: baseline.length, clusters: sums.length };
 }
 
@@ -173,7 +177,7 @@ export function pairedProportionDifference(c: PairedCounts, z = Z95): { estimate
   const [l2, u2] = wilson(r + t, n, z);
   const margins = (r + s) * (t + u) * (r + t) * (s + u);
   const cross = r * u - s * t;
-  const corrected = cross > n / 2 ? cross - n / 2 : cross < 0 ? cross : 0;
+  const corrected = cross > n / 2 ? cross - n / 2 : Math.min(cross, 0);
   const phi = margins === 0 ? 0 : corrected / Math.sqrt(margins);
   const d = p1 - p2;
   const lower = d - Math.sqrt(Math.max(0, (p1 - l1) ** 2 - 2 * phi * (p1 - l1) * (u2 - p2) + (u2 - p2) ** 2));

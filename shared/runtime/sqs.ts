@@ -1,5 +1,5 @@
 // Reading a work item from an SQS record body: null for anything that is not one (never retried: it cannot succeed).
-import { WorkItemSchema, type WorkItem } from '../schemas/messages.js';
+import { type WorkItem, WorkItemSchema } from '../schemas/messages.js';
 
 export function parseWorkItem(body: string): WorkItem | null {
   let raw: unknown;

@@ -1,8 +1,8 @@
 // Request bodies of the HTTP API.
 import { z } from 'zod';
+import { ROLES } from '../domain/capture.js';
 
 export const MAX_BATCH = 100;
-export const ROLES = ['system', 'user', 'assistant', 'tool', 'developer'] as const;
 
 const TextPart = z.object({ type: z.literal('text'), text: z.string() });
 
@@ -19,7 +19,11 @@ export const InputUsageSchema = z.object({
   prompt_tokens_details: z.object({ cached_tokens: z.number().int().nonnegative().optional() }).partial().optional(),
 });
 
-const Id = z.string().min(1).max(128).regex(/^[A-Za-z0-9._:-]+$/, 'letters, digits and . _ : - only');
+const Id = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9._:-]+$/, 'letters, digits and . _ : - only');
 const Tags = z.record(z.string().min(1).max(64), z.string().max(256)).refine((t) => Object.keys(t).length <= 20, 'at most 20 tags');
 
 export const CaptureInputSchema = z.object({
@@ -62,7 +66,12 @@ export const ReplayRequestSchema = z.object({
   baseline_model: ModelName.optional(),
   candidate_models: z.array(ModelName).min(1).max(20),
   judge_model: ModelName.default('gpt-4o'),
-  deadline_minutes: z.number().int().min(1).max(24 * 60).default(60),
+  deadline_minutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(60),
   max_tokens: z.number().int().min(1).max(32_000).default(1024),
   /** spend cap in USD for provider calls; work past it is stored as `skipped` and the run ends partial */
   budget_usd: z.number().positive().max(1_000_000).optional(),

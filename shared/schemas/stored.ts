@@ -1,54 +1,30 @@
-// Stored items written by our own steps and read back: the run's metrics (ComputeMetrics → Recommend, GET).
+// Items as DynamoDB holds them, each derived from the domain record it stores: texts are gzip-compressed, and
+// attributes an older item may lack read back as their defaults. Adapters validate every item they read with these.
 import { z } from 'zod';
+import { StoredCaptureSchema } from '../domain/capture.js';
+import { RecommendationRecordSchema } from '../domain/recommendation.js';
+import { ReplayResultSchema } from '../domain/result.js';
+import { RunRecordSchema } from '../domain/run.js';
+import { RunMetricsSchema } from '../domain/run-metrics.js';
 
-/** JSON turns NaN (an undefined interval) into null; reading back restores NaN so `Number.isFinite` checks hold. */
-const num = z.number().nullable().transform((v) => v ?? Number.NaN);
-const interval = z.tuple([num, num]);
-const estimate = z.object({ estimate: num, ci95: interval, n: z.number(), clusters: z.number().optional() });
-const proportionChange = z.object({ estimate: num, ci95: interval });
+const bytes = z.instanceof(Uint8Array);
 
-export const ComparisonSchema = z.object({
-  model: z.string(),
-  quality: estimate.nullable(),
-  cost: estimate.nullable(),
-  refusal: proportionChange.nullable(),
-  error: proportionChange.nullable().optional(),
+/** A capture item: the record without its texts, which live compressed in `body`. */
+export const CaptureItemSchema = StoredCaptureSchema.omit({ messages: true, completion: true }).extend({
+  body: bytes,
+  usage: StoredCaptureSchema.shape.usage.default(null),
+  latency_ms: StoredCaptureSchema.shape.latency_ms.default(null),
+  tags: StoredCaptureSchema.shape.tags.default({}),
+  conversation_id: StoredCaptureSchema.shape.conversation_id.default(null),
 });
+/** The compressed texts of a capture. */
+export const CaptureBodySchema = StoredCaptureSchema.pick({ messages: true, completion: true });
+/** What the time index projects for selection. */
+export const CaptureRefItemSchema = CaptureItemSchema.pick({ id: true, model: true, captured_at: true, tags: true });
 
-export const ModelMetricsSchema = z.object({
-  model: z.string(),
-  is_baseline: z.boolean(),
-  results: z.number(),
-  ok: z.number(),
-  refused: z.number(),
-  partial_refusals: z.number(),
-  guardrail_blocked: z.number(),
-  errors: z.number(),
-  error_kinds: z.record(z.string(), z.number()),
-  skipped: z.number(),
-  scored: z.number(),
-  unscored: z.number(),
-  not_judged: z.number(),
-  pairwise: z.object({ win: z.number(), tie: z.number(), loss: z.number() }),
-  quality_mean: z.number().nullable(),
-  cost_known: z.boolean(),
-  cost_usd_total: z.number().nullable(),
-  cost_per_1k_requests_usd: z.number().nullable(),
-  input_tokens: z.number(),
-  output_tokens: z.number(),
-  latency_ms_p50: z.number().nullable(),
-  latency_ms_p95: z.number().nullable(),
-  latency_ms_p99: z.number().nullable(),
-  gateway_latency_ms_p50: z.number().nullable(),
-  gateway_latency_ms_p95: z.number().nullable(),
-  refusal_rate: z.number(),
-  error_rate: z.number(),
-  guardrail_block_rate: z.number(),
-});
+/** A result item: the record with its answer compressed. */
+export const ResultItemSchema = ReplayResultSchema.omit({ answer: true }).extend({ answer_gz: bytes });
 
-export const RunMetricsSchema = z.object({
-  models: z.array(ModelMetricsSchema),
-  comparisons: z.record(z.string(), ComparisonSchema),
-  segments: z.record(z.string(), z.record(z.string(), ComparisonSchema)),
-  judging: z.object({ answers: z.number(), judged: z.number(), saved_fraction: z.number() }),
-});
+export const RunItemSchema = RunRecordSchema;
+/** Run metrics and the recommendation record are stored as compressed JSON of their domain records. */
+export { RecommendationRecordSchema, RunMetricsSchema };

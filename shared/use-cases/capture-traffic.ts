@@ -1,20 +1,20 @@
 // POST /v1/captures: validate each capture, store it once, answer per item. Never calls a model.
 import type { z } from 'zod';
-import { CaptureInputSchema, MAX_BATCH, type CaptureInput } from '../schemas/api.js';
+import type { StoredCapture } from '../domain/capture.js';
 import { contentId, encodeCaptureBody, flattenMessages, MAX_COMPRESSED_CAPTURE_BYTES, normaliseUsage } from '../domain/capture.js';
-import type { StoredCapture } from '../ports/index.js';
 import { countChatTokens, countTextTokens } from '../domain/tokens.js';
-import type { Deps } from './deps.js';
+import { type CaptureInput, CaptureInputSchema, MAX_BATCH } from '../schemas/api.js';
+import type { Needs } from './deps.js';
+
+export type CaptureTrafficDeps = Needs<'captures' | 'clock'>;
+
 import { problem, type RequestProblem } from './errors.js';
 
 export type ItemOutcome =
   | { index: number; status: 'stored' | 'duplicate'; id: string }
   | { index: number; status: 'rejected'; error: Omit<RequestProblem, 'status'> & { status: number } };
 
-export type CaptureOutcome =
-  | { kind: 'single'; item: ItemOutcome }
-  | { kind: 'batch'; items: ItemOutcome[] }
-  | { kind: 'problem'; problem: RequestProblem };
+export type CaptureOutcome = { kind: 'single'; item: ItemOutcome } | { kind: 'batch'; items: ItemOutcome[] } | { kind: 'problem'; problem: RequestProblem };
 
 function describeIssue(issues: z.core.$ZodIssue[], prefix: string): { field: string; message: string } {
   const first = issues[0];
@@ -39,7 +39,7 @@ function toStored(input: CaptureInput, now: Date): StoredCapture {
   };
 }
 
-async function storeOne(deps: Deps, tenantId: string, raw: unknown, index: number, prefix: string): Promise<ItemOutcome> {
+async function storeOne(deps: CaptureTrafficDeps, tenantId: string, raw: unknown, index: number, prefix: string): Promise<ItemOutcome> {
   const parsed = CaptureInputSchema.safeParse(raw);
   if (!parsed.success) {
     const { field, message } = describeIssue(parsed.error.issues, prefix);
@@ -64,15 +64,22 @@ async function storeOne(deps: Deps, tenantId: string, raw: unknown, index: numbe
   return { index, status, id: capture.id };
 }
 
-export async function captureTraffic(deps: Deps, tenantId: string, body: unknown): Promise<CaptureOutcome> {
-  const batch = Array.isArray(body) ? body : typeof body === 'object' && body !== null && 'captures' in body ? (body as { captures: unknown }).captures : undefined;
+export async function captureTraffic(deps: CaptureTrafficDeps, tenantId: string, body: unknown): Promise<CaptureOutcome> {
+  const batch = Array.isArray(body)
+    ? body
+    : typeof body === 'object' && body !== null && 'captures' in body
+      ? (body as { captures: unknown }).captures
+      : undefined;
   if (batch === undefined) {
     return { kind: 'single', item: await storeOne(deps, tenantId, body, 0, '') };
   }
   if (!Array.isArray(batch)) return { kind: 'problem', problem: problem(400, 'invalid_batch', 'captures: expected an array', { field: 'captures' }) };
   if (batch.length === 0) return { kind: 'problem', problem: problem(400, 'invalid_batch', 'captures: the batch is empty', { field: 'captures' }) };
   if (batch.length > MAX_BATCH) {
-    return { kind: 'problem', problem: problem(413, 'batch_too_large', `captures: ${batch.length} items; at most ${MAX_BATCH} per request`, { field: 'captures', limit: MAX_BATCH }) };
+    return {
+      kind: 'problem',
+      problem: problem(413, 'batch_too_large', `captures: ${batch.length} items; at most ${MAX_BATCH} per request`, { field: 'captures', limit: MAX_BATCH }),
+    };
   }
   // Each item is validated and written on its own: an invalid item never stops or half-writes the others.
   const items = await Promise.all(batch.map((raw, i) => storeOne(deps, tenantId, raw, i, `captures[${i}]`)));

@@ -1,8 +1,8 @@
 // `switchyard classify-refusals`: one verdict per JSON line, in order; an optional LLM second opinion for borderline ones.
 import { z } from 'zod';
 import type { ModelSpec } from '../config/models.js';
-import { isBorderline } from '../domain/refusal-judge.js';
 import { detectRefusal, type RefusalClass } from '../domain/refusal.js';
+import { isBorderline } from '../domain/refusal-judge.js';
 import type { LlmGateway } from '../ports/index.js';
 import { secondOpinion } from './refusal-second-opinion.js';
 
@@ -58,7 +58,12 @@ async function askSecondOpinions(inputs: Map<number, { prompt: string; response:
       const { prompt, response } = inputs.get(o.line)!;
       const verdict = { refusal: o.refusal, signals: o.signals };
       if (!isBorderline(verdict)) continue;
-      const next = await secondOpinion(judge.llm, judge.judge, { prompt, response, verdict, trace: { runId: 'classify-refusals', captureId: `line-${o.line}` } }, judge.timeoutMs);
+      const next = await secondOpinion(
+        judge.llm,
+        judge.judge,
+        { prompt, response, verdict, trace: { runId: 'classify-refusals', captureId: `line-${o.line}` } },
+        judge.timeoutMs,
+      );
       const asked = next.signals.find((s) => s.startsWith('llm:'));
       o.second_opinion = asked ? (asked.slice(4) as RefusalClass) : 'unavailable';
       o.refusal = next.refusal;

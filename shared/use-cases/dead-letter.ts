@@ -2,9 +2,11 @@
 // result (unless a result was stored after all), so the run can terminate and the aggregate runs on what was stored.
 import { resultWithoutCall } from '../domain/result.js';
 import type { WorkItem } from '../schemas/messages.js';
-import type { Deps } from './deps.js';
+import type { Needs } from './deps.js';
 
-export async function recordDeadLetter(deps: Deps, item: WorkItem, receiveCount: number): Promise<'recorded' | 'already_stored' | 'dropped'> {
+export type DeadLetterDeps = Needs<'runs' | 'results' | 'clock' | 'log'>;
+
+export async function recordDeadLetter(deps: DeadLetterDeps, item: WorkItem, receiveCount: number): Promise<'recorded' | 'already_stored' | 'dropped'> {
   const ref = { tenant_id: item.tenant_id, run_id: item.run_id };
   const run = await deps.runs.get(ref);
   if (!run) return 'dropped';

@@ -1,10 +1,16 @@
 // GET /v1/replays/{id}: the run's status, per-model metrics and recommendation record, for its own tenant only.
-import type { Deps } from './deps.js';
+import type { Needs } from './deps.js';
 import { problem, type RequestProblem } from './errors.js';
+
+export type GetReplayDeps = Needs<'runs'>;
 
 const RUN_ID = /^run_[0-9a-f-]{36}$/;
 
-export async function getReplay(deps: Deps, tenantId: string, runId: string): Promise<{ ok: true; body: Record<string, unknown> } | { ok: false; problem: RequestProblem }> {
+export async function getReplay(
+  deps: GetReplayDeps,
+  tenantId: string,
+  runId: string,
+): Promise<{ ok: true; body: Record<string, unknown> } | { ok: false; problem: RequestProblem }> {
   if (!RUN_ID.test(runId)) return { ok: false, problem: problem(404, 'not_found', `replay ${runId.slice(0, 80)} not found`) };
   const ref = { tenant_id: tenantId, run_id: runId };
   const run = await deps.runs.get(ref);

@@ -2,7 +2,7 @@
 // agrees with the humans and how often its verdict survives swapping the answers (position consistency).
 import type { ModelSpec } from '../config/models.js';
 import type { ChatMessage } from '../domain/judge.js';
-import { buildPairwiseJudgeMessages, combineBothOrders, parsePairwiseVerdict, type PairwiseChoice } from '../domain/pairwise.js';
+import { buildPairwiseJudgeMessages, combineBothOrders, type PairwiseChoice, parsePairwiseVerdict } from '../domain/pairwise.js';
 import type { LlmGateway } from '../ports/index.js';
 
 export type LabelledPair = { id: string; conversation: ChatMessage[]; a: string; b: string; label: PairwiseChoice };
@@ -62,7 +62,10 @@ export async function evaluateJudge(llm: LlmGateway, judge: ModelSpec, pairs: re
         const pair = pairs[next++]!;
         // Order 1: the first answer as A. Order 2: swapped.
         const trace = { runId: 'judge-eval', captureId: pair.id };
-        const [first, second] = await Promise.all([askPairwise(llm, judge, pair.conversation, pair.a, pair.b, trace), askPairwise(llm, judge, pair.conversation, pair.b, pair.a, trace)]);
+        const [first, second] = await Promise.all([
+          askPairwise(llm, judge, pair.conversation, pair.a, pair.b, trace),
+          askPairwise(llm, judge, pair.conversation, pair.b, pair.a, trace),
+        ]);
         if (!first || !second) {
           unparseable++;
           continue;

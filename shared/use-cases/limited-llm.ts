@@ -1,8 +1,9 @@
 // Puts a gateway's calls (the judge's) under the same provider limits as the fan-out: each call takes a slot from the
 // shared limiter first, waiting in-process while the provider is at its limit.
 import { callTokens, limitFor, type ProviderLimit, type ProviderLimits } from '../domain/limits.js';
+import type { LlmOutcome, LlmRequest } from '../domain/llm.js';
 import { countChatTokens } from '../domain/tokens.js';
-import type { Clock, Limiter, LlmGateway, LlmOutcome, LlmRequest } from '../ports/index.js';
+import type { Clock, Limiter, LlmGateway } from '../ports/index.js';
 
 export class LimiterWaitExceededError extends Error {
   constructor(key: string, waitedMs: number) {

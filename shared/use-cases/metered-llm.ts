@@ -1,7 +1,8 @@
 // Adds up what a gateway's calls cost, from the usage each call reports (judge spend).
+
+import type { Settings } from '../config/settings.js';
 import { computeCost } from '../domain/pricing.js';
 import type { LlmGateway } from '../ports/index.js';
-import type { Settings } from './deps.js';
 
 /** Wraps the gateway to add up what its calls cost (from the usage each reports). */
 export function meteredLlm(inner: LlmGateway, overrides: Settings['priceOverrides']): { llm: LlmGateway; usd: () => number } {
@@ -17,4 +18,3 @@ export function meteredLlm(inner: LlmGateway, overrides: Settings['priceOverride
     usd: () => total,
   };
 }
-

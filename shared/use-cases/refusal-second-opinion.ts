@@ -1,7 +1,7 @@
 // Asks the judge model about a borderline refusal verdict; keeps the detector's verdict when no usable answer comes back.
 import type { ModelSpec } from '../config/models.js';
-import { buildRefusalJudgeMessages, isBorderline, parseRefusalOpinion } from '../domain/refusal-judge.js';
 import type { RefusalVerdict } from '../domain/refusal.js';
+import { buildRefusalJudgeMessages, isBorderline, parseRefusalOpinion } from '../domain/refusal-judge.js';
 import type { LlmGateway } from '../ports/index.js';
 
 export async function secondOpinion(

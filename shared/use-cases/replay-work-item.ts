@@ -1,17 +1,25 @@
 // One (run, capture, model) work item: claim the slot, respect provider limits and the run's budget,
 // call the model once, store exactly one result.
 import { randomUUID } from 'node:crypto';
-import { resolveModel, type ModelSpec } from '../config/models.js';
+import { type ModelSpec, resolveModel } from '../config/models.js';
+import type { StoredCapture } from '../domain/capture.js';
 import { maxCallCost } from '../domain/estimate.js';
 import { callTokens, limitFor } from '../domain/limits.js';
-import { backoffSeconds } from '../domain/retry.js';
+import type { ReplayResult } from '../domain/result.js';
 import { resultFromOutcome, resultWithoutCall } from '../domain/result.js';
+import { backoffSeconds } from '../domain/retry.js';
+import type { RunRecord } from '../domain/run.js';
 import { countChatTokens } from '../domain/tokens.js';
-import { secondOpinion } from './refusal-second-opinion.js';
-import { meteredLlm } from './metered-llm.js';
 import type { WorkItem } from '../schemas/messages.js';
-import type { ReplayResult, RunRecord, StoredCapture } from '../ports/index.js';
-import type { Deps } from './deps.js';
+import type { Needs } from './deps.js';
+
+export type ReplayWorkItemDeps = Needs<
+  'runs' | 'results' | 'captures' | 'queue' | 'llm' | 'limiter' | 'clock' | 'log',
+  'leaseMs' | 'providerLimits' | 'callTimeoutMs' | 'priceOverrides' | 'segmentTag' | 'maxAttempts' | 'backoffBaseSeconds' | 'backoffMaxSeconds'
+>;
+
+import { meteredLlm } from './metered-llm.js';
+import { secondOpinion } from './refusal-second-opinion.js';
 
 export type Delivery = { receiveCount: number; receiptHandle: string };
 
@@ -21,7 +29,7 @@ export type Delivery = { receiveCount: number; receiptHandle: string };
  */
 export type WorkOutcome = 'stored' | 'already_stored' | 'retry' | 'throttled' | 'dropped';
 
-async function finish(deps: Deps, item: WorkItem, claimId: string, result: ReplayResult, doubleCall: boolean): Promise<WorkOutcome> {
+async function finish(deps: ReplayWorkItemDeps, item: WorkItem, claimId: string, result: ReplayResult, doubleCall: boolean): Promise<WorkOutcome> {
   const written = await deps.results.complete(item, claimId, result);
   if (!written) return 'already_stored';
   await deps.runs.recordResult(
@@ -31,10 +39,10 @@ async function finish(deps: Deps, item: WorkItem, claimId: string, result: Repla
   return 'stored';
 }
 
-export async function replayWorkItem(deps: Deps, item: WorkItem, delivery: Delivery): Promise<WorkOutcome> {
+export async function replayWorkItem(deps: ReplayWorkItemDeps, item: WorkItem, delivery: Delivery): Promise<WorkOutcome> {
   const ref = { tenant_id: item.tenant_id, run_id: item.run_id };
   const run = await deps.runs.get(ref);
-  if (!run || run.status !== 'running') return 'dropped';
+  if (run?.status !== 'running') return 'dropped';
   const log = { runId: item.run_id, captureId: item.capture_id, model: item.model };
 
   const claimId = randomUUID();
@@ -54,14 +62,22 @@ export async function replayWorkItem(deps: Deps, item: WorkItem, delivery: Deliv
   const capture = model ? await deps.captures.get(item.tenant_id, item.capture_id) : null;
   if (!model || !capture) {
     const kind = model ? 'capture_missing' : 'unknown_model';
-    const result = resultWithoutCall({ runId: item.run_id, captureId: item.capture_id, model: item.model, status: 'error', kind, attempts: delivery.receiveCount, now: now() });
+    const result = resultWithoutCall({
+      runId: item.run_id,
+      captureId: item.capture_id,
+      model: item.model,
+      status: 'error',
+      kind,
+      attempts: delivery.receiveCount,
+      now: now(),
+    });
     return finish(deps, item, claimId, result, doubleCall);
   }
   return callModel(deps, { item, run, model, capture, claimId, doubleCall, delivery });
 }
 
 async function callModel(
-  deps: Deps,
+  deps: ReplayWorkItemDeps,
   c: { item: WorkItem; run: RunRecord; model: ModelSpec; capture: StoredCapture; claimId: string; doubleCall: boolean; delivery: Delivery },
 ): Promise<WorkOutcome> {
   const { item, run, model, capture, claimId, delivery } = c;
@@ -76,7 +92,13 @@ async function callModel(
   const applicable = limitFor(deps.settings.providerLimits, model);
   let release = async () => {};
   if (applicable) {
-    const grant = await deps.limiter.acquire(applicable.key, applicable.limit, callTokens(promptTokens, run.request.max_tokens), deps.settings.callTimeoutMs + 5_000, deps.clock.now());
+    const grant = await deps.limiter.acquire(
+      applicable.key,
+      applicable.limit,
+      callTokens(promptTokens, run.request.max_tokens),
+      deps.settings.callTimeoutMs + 5_000,
+      deps.clock.now(),
+    );
     if (!grant.ok) {
       await deps.results.release(item, claimId);
       await deps.queue.enqueue([{ ...item, throttled: (item.throttled ?? 0) + 1 }], Math.max(1, Math.ceil(grant.retryInMs / 1000)));
@@ -89,7 +111,15 @@ async function callModel(
     const budget = run.request.budget_usd;
     const reserve = budget === undefined ? 0 : (maxCallCost(model, promptTokens, run.request.max_tokens, deps.settings.priceOverrides) ?? 0);
     if (budget !== undefined && !(await deps.runs.reserveBudget(ref, reserve, budget))) {
-      const skipped = resultWithoutCall({ runId: item.run_id, captureId: item.capture_id, model: item.model, status: 'skipped', kind: 'budget', attempts: delivery.receiveCount, now: now() });
+      const skipped = resultWithoutCall({
+        runId: item.run_id,
+        captureId: item.capture_id,
+        model: item.model,
+        status: 'skipped',
+        kind: 'budget',
+        attempts: delivery.receiveCount,
+        now: now(),
+      });
       return await finish(deps, item, claimId, skipped, c.doubleCall);
     }
 
@@ -120,10 +150,23 @@ async function callModel(
     if (budget !== undefined) await deps.runs.settleBudget(ref, (result.cost_usd ?? 0) - reserve);
     if (outcome.ok && run.request.refusal_second_opinion && result.answer) {
       const judge = resolveModel(run.request.judge_model);
-      const prompt = capture.messages.filter((m) => m.role === 'user').map((m) => m.content).join('\n');
+      const prompt = capture.messages
+        .filter((m) => m.role === 'user')
+        .map((m) => m.content)
+        .join('\n');
       const metered = meteredLlm(deps.llm, deps.settings.priceOverrides);
       const verdict = judge
-        ? await secondOpinion(metered.llm, judge, { prompt, response: result.answer, verdict: { refusal: result.refusal, signals: result.refusal_signals }, trace: { runId: item.run_id, captureId: item.capture_id } }, deps.settings.callTimeoutMs)
+        ? await secondOpinion(
+            metered.llm,
+            judge,
+            {
+              prompt,
+              response: result.answer,
+              verdict: { refusal: result.refusal, signals: result.refusal_signals },
+              trace: { runId: item.run_id, captureId: item.capture_id },
+            },
+            deps.settings.callTimeoutMs,
+          )
         : null;
       if (verdict) Object.assign(result, { refusal: verdict.refusal, refusal_signals: verdict.signals, status: verdict.refusal === 'full' ? 'refused' : 'ok' });
       await deps.runs.addJudgeSpend(ref, metered.usd());
@@ -139,7 +182,14 @@ async function callModel(
         random: Math.random,
       });
       await deps.queue.delay(delivery.receiptHandle, seconds);
-      deps.log.info('retryable provider failure; message delayed', { runId: item.run_id, captureId: item.capture_id, model: item.model, kind: outcome.kind, status: outcome.status, delaySeconds: seconds });
+      deps.log.info('retryable provider failure; message delayed', {
+        runId: item.run_id,
+        captureId: item.capture_id,
+        model: item.model,
+        kind: outcome.kind,
+        status: outcome.status,
+        delaySeconds: seconds,
+      });
       return 'retry';
     }
     return await finish(deps, item, claimId, result, c.doubleCall);

@@ -1,17 +1,31 @@
 // POST /v1/replays and the schedule: pick captures, create the run, enqueue (capture, model) IDs, start aggregation.
 import { randomUUID } from 'node:crypto';
 import { resolveModel } from '../config/models.js';
-import { seededSample } from '../domain/random.js';
-import { newRunRecord } from '../domain/run.js';
+import type { CaptureRef } from '../domain/capture.js';
 import { estimateReplay, type ReplayEstimate } from '../domain/estimate.js';
-import { ReplayRequestSchema, type ReplayRequest } from '../schemas/api.js';
+import { seededSample } from '../domain/random.js';
+import type { RunRecord } from '../domain/run.js';
+import { newRunRecord } from '../domain/run.js';
+import { type ReplayRequest, ReplayRequestSchema } from '../schemas/api.js';
 import type { WorkItem } from '../schemas/messages.js';
-import type { CaptureRef, RunRecord } from '../ports/index.js';
-import type { Deps } from './deps.js';
+import type { Needs } from './deps.js';
+
+export type StartReplayDeps = Needs<'captures' | 'runs' | 'queue' | 'workflow' | 'clock' | 'log', 'priceOverrides' | 'simulated'>;
+
 import { problem, type RequestProblem } from './errors.js';
 
 export type StartReplayOutcome =
-  | { ok: true; run_id: string; status: 'running'; captures: number; models: string[]; expected: number; deadline: string; baseline_model: string; budget_usd: number | null }
+  | {
+      ok: true;
+      run_id: string;
+      status: 'running';
+      captures: number;
+      models: string[];
+      expected: number;
+      deadline: string;
+      baseline_model: string;
+      budget_usd: number | null;
+    }
   | { ok: true; dry_run: true; captures: number; models: string[]; baseline_model: string; estimate: ReplayEstimate }
   | { ok: false; problem: RequestProblem };
 
@@ -24,7 +38,7 @@ function mostCommonModel(captures: readonly CaptureRef[]): string | undefined {
   return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0];
 }
 
-export async function startReplay(deps: Deps, tenantId: string, body: unknown): Promise<StartReplayOutcome> {
+export async function startReplay(deps: StartReplayDeps, tenantId: string, body: unknown): Promise<StartReplayOutcome> {
   const parsed = ReplayRequestSchema.safeParse(body ?? {});
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -33,15 +47,23 @@ export async function startReplay(deps: Deps, tenantId: string, body: unknown): 
   }
   const request: ReplayRequest = parsed.data;
   for (const [i, m] of [...request.candidate_models.entries()]) {
-    if (!resolveModel(m)) return { ok: false, problem: problem(400, 'unknown_model', `candidate_models.${i}: unknown model "${m}" (use a catalog name or "provider/model")`, { field: `candidate_models.${i}` }) };
+    if (!resolveModel(m))
+      return {
+        ok: false,
+        problem: problem(400, 'unknown_model', `candidate_models.${i}: unknown model "${m}" (use a catalog name or "provider/model")`, {
+          field: `candidate_models.${i}`,
+        }),
+      };
   }
-  if (!resolveModel(request.judge_model)) return { ok: false, problem: problem(400, 'unknown_model', `judge_model: unknown model "${request.judge_model}"`, { field: 'judge_model' }) };
+  if (!resolveModel(request.judge_model))
+    return { ok: false, problem: problem(400, 'unknown_model', `judge_model: unknown model "${request.judge_model}"`, { field: 'judge_model' }) };
   if (request.baseline_model && !resolveModel(request.baseline_model)) {
     return { ok: false, problem: problem(400, 'unknown_model', `baseline_model: unknown model "${request.baseline_model}"`, { field: 'baseline_model' }) };
   }
   const from = request.captures.from ? new Date(request.captures.from).toISOString() : undefined;
   const to = request.captures.to ? new Date(request.captures.to).toISOString() : undefined;
-  if (from && to && from > to) return { ok: false, problem: problem(400, 'invalid_replay_request', 'captures.from: must not be after captures.to', { field: 'captures.from' }) };
+  if (from && to && from > to)
+    return { ok: false, problem: problem(400, 'invalid_replay_request', 'captures.from: must not be after captures.to', { field: 'captures.from' }) };
 
   const sample = request.captures.sample;
   const pool = await deps.captures.list(tenantId, {
@@ -51,11 +73,17 @@ export async function startReplay(deps: Deps, tenantId: string, body: unknown): 
     limit: sample ? SAMPLE_POOL : request.captures.limit,
   });
   const chosen = sample ? seededSample(pool, Math.min(sample.size, request.captures.limit), sample.seed) : pool;
-  if (chosen.length === 0) return { ok: false, problem: problem(422, 'no_captures', 'no captures match the selection (time window, tags)', { field: 'captures' }) };
+  if (chosen.length === 0)
+    return { ok: false, problem: problem(422, 'no_captures', 'no captures match the selection (time window, tags)', { field: 'captures' }) };
 
   const baseline = request.baseline_model ?? mostCommonModel(chosen);
   if (!baseline || !resolveModel(baseline)) {
-    return { ok: false, problem: problem(422, 'unknown_model', `baseline model "${baseline}" of the captures is not in the catalog; name baseline_model as "provider/model"`, { field: 'baseline_model' }) };
+    return {
+      ok: false,
+      problem: problem(422, 'unknown_model', `baseline model "${baseline}" of the captures is not in the catalog; name baseline_model as "provider/model"`, {
+        field: 'baseline_model',
+      }),
+    };
   }
   const models = [...new Set([baseline, ...request.candidate_models])];
   if (request.dry_run) {
@@ -94,7 +122,17 @@ export async function startReplay(deps: Deps, tenantId: string, body: unknown): 
     throw error;
   }
   deps.log.info('replay started', { runId: run.run_id, captures: chosen.length, models: models.length });
-  return { ok: true, run_id: run.run_id, status: 'running', captures: chosen.length, models, expected: run.expected, deadline: run.deadline, baseline_model: baseline, budget_usd: request.budget_usd ?? null };
+  return {
+    ok: true,
+    run_id: run.run_id,
+    status: 'running',
+    captures: chosen.length,
+    models,
+    expected: run.expected,
+    deadline: run.deadline,
+    baseline_model: baseline,
+    budget_usd: request.budget_usd ?? null,
+  };
 }
 
 /** How much traffic the selection window held: the basis of monthly projections. */

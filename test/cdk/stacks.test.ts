@@ -1,10 +1,10 @@
 // Fine-grained assertions on the synthesized templates (bundling skipped), per environment.
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { STATE } from '../../cdk/stateless-stack.js';
 import { MAX_RECEIVE_COUNT } from '../../cdk/stateful-stack.js';
-import { synthTemplates } from '../../local/synth.js';
+import { STATE } from '../../cdk/stateless-stack.js';
 import { aslFromTemplate } from '../../local/sfn-local.js';
+import { synthTemplates } from '../../local/synth.js';
 
 let prod: ReturnType<typeof synthTemplates>;
 let dev: ReturnType<typeof synthTemplates>;
@@ -46,7 +46,10 @@ describe('HTTP API', () => {
   });
 
   it('logs access on the default stage', () => {
-    stateless.hasResourceProperties('AWS::ApiGatewayV2::Stage', { StageName: '$default', AccessLogSettings: Match.objectLike({ DestinationArn: Match.anyValue() }) });
+    stateless.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AccessLogSettings: Match.objectLike({ DestinationArn: Match.anyValue() }),
+    });
   });
 });
 
@@ -115,7 +118,15 @@ describe('aggregate state machine', () => {
     expect(asl.States[STATE.recommend]?.Next).toBe(STATE.needsConfirmation);
     expect(asl.States[STATE.confirmationScored]?.Default).toBe(STATE.confirmRecommended);
     expect(asl.States[STATE.recomputeMetrics]?.Next).toBe(STATE.recommendFinal);
-    for (const name of [STATE.checkProgress, STATE.scoreQuality, STATE.computeMetrics, STATE.recommend, STATE.confirmRecommended, STATE.recomputeMetrics, STATE.recommendFinal]) {
+    for (const name of [
+      STATE.checkProgress,
+      STATE.scoreQuality,
+      STATE.computeMetrics,
+      STATE.recommend,
+      STATE.confirmRecommended,
+      STATE.recomputeMetrics,
+      STATE.recommendFinal,
+    ]) {
       expect(JSON.stringify(asl.States[name]?.Catch)).toContain(STATE.markFailed);
     }
     stateless.hasResourceProperties('AWS::StepFunctions::StateMachine', {
@@ -131,7 +142,11 @@ describe('schedule per environment', () => {
     stateless.hasResourceProperties('AWS::Events::Rule', {
       ScheduleExpression: 'cron(0 3 ? * SUN *)',
       State: 'ENABLED',
-      Targets: [Match.objectLike({ Input: Match.serializedJson(Match.objectLike({ tenant_id: 'prod', replay: Match.objectLike({ candidate_models: Match.arrayWith(['command-r']) }) })) })],
+      Targets: [
+        Match.objectLike({
+          Input: Match.serializedJson(Match.objectLike({ tenant_id: 'prod', replay: Match.objectLike({ candidate_models: Match.arrayWith(['command-r']) }) })),
+        }),
+      ],
     });
     Template.fromJSON(dev.stateless).hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(1 day)', State: 'DISABLED' });
   });

@@ -1,14 +1,14 @@
 // The whole local stack over HTTP: capture → replay → SQS → worker → Portkey gateway → simulator → state machine → GET.
 import { calcPrice } from '@pydantic/genai-prices';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SwitchyardClient } from '../../local/client.js';
+import { sampleTraffic, UNSAFE_TAG } from '../../local/sample-traffic.js';
+import { expectedQuality, profileById, SEED_MODELS } from '../../local/simulator/profiles.js';
+import type { LocalStack } from '../../local/stack.js';
 import { resolveModel } from '../../shared/config/models.js';
-import type { ModelMetrics } from '../../shared/ports/index.js';
+import type { ModelMetrics } from '../../shared/domain/metrics.js';
 import type { RecommendationRecord } from '../../shared/domain/recommendation.js';
 import { DEFAULT_POLICY } from '../../shared/domain/recommendation.js';
-import type { LocalStack } from '../../local/stack.js';
-import { sampleTraffic, UNSAFE_TAG } from '../../local/sample-traffic.js';
-import { SEED_MODELS, expectedQuality, profileById } from '../../local/simulator/profiles.js';
-import type { SwitchyardClient } from '../../local/client.js';
 import { clientFor, startTestStack } from '../helpers/stack.js';
 
 const CAPTURES = 150;
@@ -80,7 +80,10 @@ describe('a replay of seven models on the local stack', () => {
     expect(result.progress).toEqual({ expected: CAPTURES * 7, stored: CAPTURES * 7, skipped: 0, dead_lettered: 0 });
     expect(result.suspected_double_calls).toBe(0);
     expect(Number(result.judge_spend_usd)).toBeGreaterThan(0);
-    expect(Number(result.spend_usd)).toBeCloseTo((result.metrics as ModelMetrics[]).reduce((s, m) => s + (m.cost_usd_total ?? 0), 0), 8);
+    expect(Number(result.spend_usd)).toBeCloseTo(
+      (result.metrics as ModelMetrics[]).reduce((s, m) => s + (m.cost_usd_total ?? 0), 0),
+      8,
+    );
     // Latency split where the provider reports its own processing time (OpenAI wire), not where it does not.
     const byModel = new Map((result.metrics as ModelMetrics[]).map((m) => [m.model, m]));
     const openai = byModel.get('gpt-4o-mini')!;
@@ -90,7 +93,7 @@ describe('a replay of seven models on the local stack', () => {
     expect(openai.latency_ms_p99).toBeGreaterThanOrEqual(openai.latency_ms_p95!);
   });
 
-  it('recovers each model\'s true quality from the simulated judge', () => {
+  it("recovers each model's true quality from the simulated judge", () => {
     const harmfulShare = traffic.filter((t) => t.tags?.use_case === UNSAFE_TAG).length / traffic.length;
     for (const m of result.metrics as ModelMetrics[]) {
       // Against the qualities the simulator gave these very answers: only judge noise separates them.
@@ -110,7 +113,7 @@ describe('a replay of seven models on the local stack', () => {
     }
   });
 
-  it('recommends what the simulator\'s known truth implies', () => {
+  it("recommends what the simulator's known truth implies", () => {
     const record = result.recommendation as RecommendationRecord;
     const metrics = result.metrics as ModelMetrics[];
     const baseline = metrics.find((m) => m.is_baseline)!;
@@ -135,7 +138,11 @@ describe('a replay of seven models on the local stack', () => {
     expect(chosen!.saving).toBeGreaterThanOrEqual(Math.max(...clear.map((c) => c.saving)) - 1e-9);
     for (const c of truth.filter((t) => t.quality < -0.08)) expect(record.alternatives.find((a) => a.model === c.model)!.qualifies).toBe(false);
 
-    expect(record.reasoning).toMatch(new RegExp(`^Switching from claude-3\\.5-sonnet to ${chosen!.model.replace(/\./g, '\\.')} reduces cost by \\d+\\.\\d% with -?\\d+\\.\\d% quality impact$`));
+    expect(record.reasoning).toMatch(
+      new RegExp(
+        `^Switching from claude-3\\.5-sonnet to ${chosen!.model.replace(/\./g, '\\.')} reduces cost by \\d+\\.\\d% with -?\\d+\\.\\d% quality impact$`,
+      ),
+    );
     expect(record.alternatives).toHaveLength(6);
     for (const a of record.alternatives) expect(a.reason.length).toBeGreaterThan(0);
     expect(record.quality_impact_ci95![0]).toBeGreaterThanOrEqual(policy.minQualityImpactPercent);

@@ -1,9 +1,9 @@
 // Starts the real local stack (dynalite, fauxqs, Portkey gateway, simulator, local Step Functions) for a test file.
 import { readFileSync } from 'node:fs';
 import { inject } from 'vitest';
-import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../local/stack.js';
 import { SwitchyardClient } from '../../local/client.js';
-import { silentLog } from '../../shared/use-cases/deps.js';
+import { type LocalStack, type LocalStackOptions, startLocalStack } from '../../local/stack.js';
+import { silentLog } from '../../shared/runtime/platform.js';
 
 export async function startTestStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const templates = JSON.parse(readFileSync(inject('templatesFile'), 'utf8'));

@@ -1,7 +1,7 @@
 // POST /v1/captures and authentication, over HTTP against the local stack (real dynalite behind the handlers).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalStack } from '../../local/stack.js';
 import type { SwitchyardClient } from '../../local/client.js';
+import type { LocalStack } from '../../local/stack.js';
 import { MAX_COMPRESSED_CAPTURE_BYTES } from '../../shared/domain/capture.js';
 import { seededRandom } from '../../shared/domain/random.js';
 import { clientFor, startTestStack } from '../helpers/stack.js';
@@ -122,7 +122,7 @@ describe('POST /v1/captures', () => {
     expect(await stack.deps.captures.get('acme', 'x-0')).toBeNull();
   });
 
-  it('scopes captures to the caller\'s tenant', async () => {
+  it("scopes captures to the caller's tenant", async () => {
     await acme.request('POST', '/v1/captures', capture({ id: 'shared-id', completion: 'acme answer' }));
     const other = await globex.request('POST', '/v1/captures', capture({ id: 'shared-id', completion: 'globex answer' }));
     expect(other.status).toBe(201);
@@ -147,7 +147,7 @@ describe('replays and tenants', () => {
     expect(res.body.error).toBe('no_captures');
   });
 
-  it('returns 404 for an unknown run and for another tenant\'s run', async () => {
+  it("returns 404 for an unknown run and for another tenant's run", async () => {
     const started = await acme.request('POST', '/v1/replays', { candidate_models: ['gpt-3.5-turbo'], captures: { tags: { use_case: 'qa' }, limit: 2 } });
     expect(started.status).toBe(202);
     const runId = String(started.body.run_id);

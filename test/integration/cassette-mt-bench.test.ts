@@ -1,14 +1,14 @@
 // Real model text through the real pipeline: a cassette built from MT-Bench answers of five models is served by the
 // simulator behind the real Portkey gateway. gpt-4 is the baseline. Models genai-prices does not know cost "unknown".
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SwitchyardClient } from '../../local/client.js';
 import { cassetteKey } from '../../local/simulator/server.js';
 import type { LocalStack } from '../../local/stack.js';
-import type { SwitchyardClient } from '../../local/client.js';
 import { resolveModel } from '../../shared/config/models.js';
-import type { ModelMetrics } from '../../shared/ports/index.js';
+import type { ModelMetrics } from '../../shared/domain/metrics.js';
 import type { RecommendationRecord } from '../../shared/domain/recommendation.js';
-import { clientFor, startTestStack } from '../helpers/stack.js';
 import { readJsonl } from '../helpers/shared-data.js';
+import { clientFor, startTestStack } from '../helpers/stack.js';
 
 type Question = { question_id: number; category: string; turns: string[] };
 type Answer = { question_id: number; choices: { turns: string[] }[] };
@@ -49,7 +49,10 @@ beforeAll(async () => {
     })),
   );
   expect(stored.stored).toBe(QUESTIONS);
-  const started = await client.request('POST', '/v1/replays', { candidate_models: Object.keys(MODELS).filter((m) => m !== 'gpt-4'), captures: { limit: QUESTIONS } });
+  const started = await client.request('POST', '/v1/replays', {
+    candidate_models: Object.keys(MODELS).filter((m) => m !== 'gpt-4'),
+    captures: { limit: QUESTIONS },
+  });
   expect(started.status).toBe(202);
   run = await client.waitForReplay(String(started.body.run_id), { timeoutMs: 90_000 });
 }, 120_000);

@@ -16,10 +16,13 @@ describe('switchyard classify-refusals', () => {
       'not json',
       { prompt: 'p', response: '', finish_reason: 'content_filter' },
     ].map((l) => (typeof l === 'string' ? l : JSON.stringify(l)));
-    const out = run(['classify-refusals', '--input', '-'], lines.join('\n') + '\n');
+    const out = run(['classify-refusals', '--input', '-'], `${lines.join('\n')}\n`);
     expect(out.status).toBe(1);
     expect(out.stderr).toContain('1 line(s) could not be read');
-    const rows = out.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const rows = out.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(rows.map((r) => r.refusal ?? r.error)).toEqual(['none', 'full', expect.stringContaining('"response"'), 'full']);
     expect(rows[2].line).toBe(3);
   }, 60_000);
@@ -28,11 +31,19 @@ describe('switchyard classify-refusals', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'classify-'));
     const file = path.join(dir, 'answers.jsonl');
     const n = 1234;
-    writeFileSync(file, Array.from({ length: n }, (_, i) => JSON.stringify({ prompt: `q${i}`, response: i % 3 === 0 ? 'I cannot assist with that.' : `Answer number ${i}.` })).join('\n'));
+    writeFileSync(
+      file,
+      Array.from({ length: n }, (_, i) =>
+        JSON.stringify({ prompt: `q${i}`, response: i % 3 === 0 ? 'I cannot assist with that.' : `Answer number ${i}.` }),
+      ).join('\n'),
+    );
     const out = run(['classify-refusals', '--input', file]);
     expect(out.status).toBe(0);
-    const rows = out.stdout.trim().split('\n').map((l) => JSON.parse(l).refusal);
+    const rows = out.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l).refusal);
     expect(rows).toHaveLength(n);
-    rows.forEach((r, i) => expect(r).toBe(i % 3 === 0 ? 'full' : 'none'));
+    for (const [i, r] of rows.entries()) expect(r).toBe(i % 3 === 0 ? 'full' : 'none');
   }, 60_000);
 });

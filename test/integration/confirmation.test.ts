@@ -1,10 +1,10 @@
 // The confirmation pass through the local stack: sequential judging settles a clearly good candidate early, the state
 // machine then judges that model's remaining answers (ConfirmRecommended) and decides again on the full sample.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalStack } from '../../local/stack.js';
 import { sampleTraffic } from '../../local/sample-traffic.js';
+import type { LocalStack } from '../../local/stack.js';
+import type { ModelMetrics } from '../../shared/domain/metrics.js';
 import { DEFAULT_POLICY, type RecommendationRecord } from '../../shared/domain/recommendation.js';
-import type { ModelMetrics } from '../../shared/ports/index.js';
 import { clientFor, startTestStack } from '../helpers/stack.js';
 
 const CAPTURES = 160;
@@ -16,7 +16,12 @@ beforeAll(async () => {
   stack = await startTestStack({ settings: { judgeLook: 40, policy: { ...DEFAULT_POLICY, minQualityImpactPercent: -15, maxRefusalIncreasePoints: 100 } } });
   const client = await clientFor(stack, 'confirm');
   expect(await client.captureAll(sampleTraffic({ count: CAPTURES, seed: 5 }))).toMatchObject({ stored: CAPTURES });
-  const replay = await client.request('POST', '/v1/replays', { baseline_model: 'claude-3.5-sonnet', candidate_models: ['claude-3.5-haiku'], judge_model: 'gpt-4o', captures: { limit: CAPTURES } });
+  const replay = await client.request('POST', '/v1/replays', {
+    baseline_model: 'claude-3.5-sonnet',
+    candidate_models: ['claude-3.5-haiku'],
+    judge_model: 'gpt-4o',
+    captures: { limit: CAPTURES },
+  });
   expect(replay.status).toBe(202);
   done = await client.waitForReplay(String(replay.body.run_id), { timeoutMs: 120_000 });
 }, 150_000);

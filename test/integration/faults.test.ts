@@ -1,11 +1,12 @@
 // Fault injection through the whole local stack (HTTP → SQS → worker → Portkey gateway → simulator → state machine):
 // each fault ends with exact result counts per status, no duplicate result or bill, and a terminal run status.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalStack } from '../../local/stack.js';
 import type { SwitchyardClient } from '../../local/client.js';
 import type { FaultSpec } from '../../local/simulator/server.js';
-import type { LlmGateway, ReplayResult } from '../../shared/ports/index.js';
+import type { LocalStack } from '../../local/stack.js';
 import { resolveModel } from '../../shared/config/models.js';
+import type { ReplayResult } from '../../shared/domain/result.js';
+import type { LlmGateway } from '../../shared/ports/index.js';
 import { clientFor, startTestStack } from '../helpers/stack.js';
 
 const BASELINE = 'gpt-4o-mini';
@@ -66,7 +67,9 @@ async function runScenario(options: { fault?: [string, FaultSpec]; prompt?: stri
     const bills = captures.flatMap((c) =>
       [BASELINE, CANDIDATE].map((m) => {
         const prompt = c.messages[0]!.content;
-        return [...stack.simulator!.stats.billed.entries()].filter(([k]) => k.startsWith(`${resolveModel(m)!.apiModel}|`) && billedPrompts.get(k) === prompt).reduce((n, [, v]) => n + v, 0);
+        return [...stack.simulator!.stats.billed.entries()]
+          .filter(([k]) => k.startsWith(`${resolveModel(m)!.apiModel}|`) && billedPrompts.get(k) === prompt)
+          .reduce((n, [, v]) => n + v, 0);
       }),
     );
     return { run, results, bills };
@@ -77,8 +80,11 @@ async function runScenario(options: { fault?: [string, FaultSpec]; prompt?: stri
 
 // The simulator keys bills by a hash of the prompt text; map them back through the prompts we sent.
 const billedPrompts = new Map<string, string>();
+
 import { createHash } from 'node:crypto';
-const registerPrompt = (model: string, prompt: string) => billedPrompts.set(`${resolveModel(model)!.apiModel}|${createHash('sha1').update(prompt.trim()).digest('hex')}`, prompt);
+
+const registerPrompt = (model: string, prompt: string) =>
+  billedPrompts.set(`${resolveModel(model)!.apiModel}|${createHash('sha1').update(prompt.trim()).digest('hex')}`, prompt);
 
 const statuses = (rs: ReplayResult[]) => rs.map((r) => (r.error_kind ? `${r.status}:${r.error_kind}` : r.status)).sort();
 

@@ -1,7 +1,7 @@
 // Cost and capacity controls through the local stack: dry-run estimates, budgets, provider limits, dead letters.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalStack } from '../../local/stack.js';
 import type { SwitchyardClient } from '../../local/client.js';
+import type { LocalStack } from '../../local/stack.js';
 import type { LlmGateway } from '../../shared/ports/index.js';
 import { clientFor, startTestStack } from '../helpers/stack.js';
 
@@ -48,9 +48,18 @@ afterAll(async () => {
 describe('replay controls', () => {
   it('estimates spend for a dry run without creating a run or calling a model', async () => {
     const before = { ...stack.simulator!.stats.calls };
-    const res = await client.request('POST', '/v1/replays', { candidate_models: ['claude-3.5-sonnet', 'together-ai/private-model'], captures: { tags: { group: 'controls' } }, dry_run: true });
+    const res = await client.request('POST', '/v1/replays', {
+      candidate_models: ['claude-3.5-sonnet', 'together-ai/private-model'],
+      captures: { tags: { group: 'controls' } },
+      dry_run: true,
+    });
     expect(res.status).toBe(200);
-    const estimate = res.body.estimate as { calls: number; total_usd: { low: number; expected: number; high: number }; unpriced_models: string[]; per_model: { model: string; priced: boolean }[] };
+    const estimate = res.body.estimate as {
+      calls: number;
+      total_usd: { low: number; expected: number; high: number };
+      unpriced_models: string[];
+      per_model: { model: string; priced: boolean }[];
+    };
     expect(estimate.calls).toBe(36);
     expect(estimate.total_usd.low).toBeGreaterThan(0);
     expect(estimate.total_usd.low).toBeLessThanOrEqual(estimate.total_usd.expected);
@@ -61,7 +70,10 @@ describe('replay controls', () => {
   });
 
   it('never exceeds the configured concurrency per provider across concurrent workers', async () => {
-    const res = await client.request('POST', '/v1/replays', { candidate_models: ['gpt-3.5-turbo', 'claude-3.5-haiku'], captures: { tags: { group: 'controls' } } });
+    const res = await client.request('POST', '/v1/replays', {
+      candidate_models: ['gpt-3.5-turbo', 'claude-3.5-haiku'],
+      captures: { tags: { group: 'controls' } },
+    });
     const run = await client.waitForReplay(String(res.body.run_id), { timeoutMs: 60_000 });
     expect(run.status).toBe('completed');
     expect(stack.simulator!.stats.maxInFlight.openai).toBeLessThanOrEqual(2);
@@ -74,7 +86,12 @@ describe('replay controls', () => {
   }, 90_000);
 
   it('stops at the budget: the rest is stored as skipped and the run ends partial', async () => {
-    const res = await client.request('POST', '/v1/replays', { candidate_models: ['claude-3.5-sonnet'], captures: { tags: { group: 'controls' } }, budget_usd: 0.02, max_tokens: 400 });
+    const res = await client.request('POST', '/v1/replays', {
+      candidate_models: ['claude-3.5-sonnet'],
+      captures: { tags: { group: 'controls' } },
+      budget_usd: 0.02,
+      max_tokens: 400,
+    });
     expect(res.status).toBe(202);
     const run = await client.waitForReplay(String(res.body.run_id), { timeoutMs: 60_000 });
     expect(run.status).toBe('partial');
@@ -87,8 +104,12 @@ describe('replay controls', () => {
   }, 90_000);
 
   it('counts dead-lettered work and still aggregates what was stored', async () => {
-    await client.captureAll([{ id: 'poison', model: 'gpt-4o-mini', messages: [{ role: 'user', content: `Summarise ${POISON}` }], completion: 'x', tags: { group: 'poison' } }]);
-    await client.captureAll([{ id: 'fine', model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Summarise the news' }], completion: 'x', tags: { group: 'poison' } }]);
+    await client.captureAll([
+      { id: 'poison', model: 'gpt-4o-mini', messages: [{ role: 'user', content: `Summarise ${POISON}` }], completion: 'x', tags: { group: 'poison' } },
+    ]);
+    await client.captureAll([
+      { id: 'fine', model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Summarise the news' }], completion: 'x', tags: { group: 'poison' } },
+    ]);
     const res = await client.request('POST', '/v1/replays', { candidate_models: ['gpt-3.5-turbo'], captures: { tags: { group: 'poison' } } });
     const run = await client.waitForReplay(String(res.body.run_id), { timeoutMs: 90_000 });
     expect(run.status).toBe('partial');
@@ -98,13 +119,18 @@ describe('replay controls', () => {
     for (const m of metrics) expect(m).toMatchObject({ ok: 1, error_kinds: { dead_lettered: 1 } });
   }, 100_000);
 
-  it('starts a replay from the schedule rule\'s input, skips a tenant with nothing captured, and rejects a broken input', async () => {
-    const started = await stack.runScheduledReplay({ tenant_id: 'controls', replay: { candidate_models: ['gpt-3.5-turbo'], captures: { tags: { group: 'controls' } } } });
+  it("starts a replay from the schedule rule's input, skips a tenant with nothing captured, and rejects a broken input", async () => {
+    const started = await stack.runScheduledReplay({
+      tenant_id: 'controls',
+      replay: { candidate_models: ['gpt-3.5-turbo'], captures: { tags: { group: 'controls' } } },
+    });
     expect(started).toMatchObject({ run_id: expect.any(String) });
     const run = await client.waitForReplay((started as { run_id: string }).run_id, { timeoutMs: 60_000 });
     expect(run.status).toBe('completed');
     expect(run.progress).toMatchObject({ expected: 24, stored: 24 });
-    expect(await stack.runScheduledReplay({ tenant_id: 'nobody-here', replay: { candidate_models: ['gpt-3.5-turbo'] } })).toMatchObject({ skipped: expect.any(String) });
+    expect(await stack.runScheduledReplay({ tenant_id: 'nobody-here', replay: { candidate_models: ['gpt-3.5-turbo'] } })).toMatchObject({
+      skipped: expect.any(String),
+    });
     await expect(stack.runScheduledReplay({ tenant_id: '', replay: {} })).rejects.toThrow(/scheduled replay input/);
   }, 90_000);
 });

@@ -4,10 +4,10 @@ import type { SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeWorkerHandler } from '../../functions/replay-worker/handler.js';
 import type { LocalStack } from '../../local/stack.js';
-import type { WorkItem } from '../../shared/schemas/messages.js';
-import type { RunRecord } from '../../shared/ports/index.js';
-import { startTestStack } from '../helpers/stack.js';
+import type { RunRecord } from '../../shared/domain/run.js';
 import { newRunRecord } from '../../shared/domain/run.js';
+import type { WorkItem } from '../../shared/schemas/messages.js';
+import { startTestStack } from '../helpers/stack.js';
 
 let stack: LocalStack;
 const TENANT = 'acme';
@@ -38,7 +38,16 @@ async function newRun(runId: string, models: string[], captures: string[]): Prom
   const run = newRunRecord({
     tenantId: TENANT,
     runId,
-    request: { candidate_models: models, baseline_model: models[0]!, judge_model: 'gpt-4o', captures: { limit: 10 }, deadline_minutes: 10, max_tokens: 256, dry_run: false, refusal_second_opinion: false },
+    request: {
+      candidate_models: models,
+      baseline_model: models[0]!,
+      judge_model: 'gpt-4o',
+      captures: { limit: 10 },
+      deadline_minutes: 10,
+      max_tokens: 256,
+      dry_run: false,
+      refusal_second_opinion: false,
+    },
     models,
     captures: captures.length,
     now: Date.now(),
@@ -113,7 +122,10 @@ describe('replay worker', () => {
     await newRun('run-retry', ['gpt-4o-mini'], ['c2']);
     stack.simulator!.setFault('gpt-4o-mini', { mode: 'rate_limit', count: 1, retryAfterSeconds: 7 });
     const delays: number[] = [];
-    const deps = { ...stack.deps, queue: { ...stack.deps.queue, enqueue: stack.deps.queue.enqueue.bind(stack.deps.queue), delay: async (_: string, s: number) => void delays.push(s) } };
+    const deps = {
+      ...stack.deps,
+      queue: { ...stack.deps.queue, enqueue: stack.deps.queue.enqueue.bind(stack.deps.queue), delay: async (_: string, s: number) => void delays.push(s) },
+    };
     try {
       const handler = makeWorkerHandler(async () => deps);
       const first = await handler(sqsEvent([item('run-retry', 'c2', 'gpt-4o-mini')], 1));

@@ -1,32 +1,10 @@
-import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { CaptureFilter, CaptureRef, StoredCapture } from '../../domain/capture.js';
 import { decodeCaptureBody, encodeCaptureBody } from '../../domain/capture.js';
-import type { CaptureFilter, CaptureRef, CaptureStore, StoredCapture } from '../../ports/index.js';
-import { CAPTURE_SHARDS, GSI_BY_TIME, keys } from './keys.js';
+import type { CaptureStore } from '../../ports/index.js';
+import { CaptureBodySchema, CaptureItemSchema, CaptureRefItemSchema } from '../../schemas/stored.js';
 import { CorruptItemError, isConditionFailure } from './client.js';
-
-const UsageItem = z.object({
-  input_tokens: z.number(),
-  output_tokens: z.number(),
-  cache_read_tokens: z.number().optional(),
-  cache_write_tokens: z.number().optional(),
-  estimated: z.boolean().optional(),
-});
-const CaptureItem = z.object({
-  id: z.string(),
-  model: z.string(),
-  body: z.instanceof(Uint8Array),
-  usage: UsageItem.nullable().optional(),
-  latency_ms: z.number().nullable().optional(),
-  tags: z.record(z.string(), z.string()).optional(),
-  conversation_id: z.string().nullable().optional(),
-  captured_at: z.string(),
-});
-const Body = z.object({
-  messages: z.array(z.object({ role: z.enum(['system', 'user', 'assistant', 'tool', 'developer']), content: z.string() })),
-  completion: z.string(),
-});
-const RefItem = CaptureItem.pick({ id: true, model: true, captured_at: true, tags: true });
+import { CAPTURE_SHARDS, GSI_BY_TIME, keys } from './keys.js';
 
 export class DynamoCaptureStore implements CaptureStore {
   constructor(
@@ -69,27 +47,25 @@ export class DynamoCaptureStore implements CaptureStore {
   async get(tenantId: string, id: string): Promise<StoredCapture | null> {
     const out = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.capture(tenantId, id), ConsistentRead: true }));
     if (!out.Item) return null;
-    const item = CaptureItem.safeParse(out.Item);
+    const item = CaptureItemSchema.safeParse(out.Item);
     if (!item.success) throw new CorruptItemError('capture', item.error);
-    const body = Body.safeParse(decodeCaptureBody(item.data.body));
+    const body = CaptureBodySchema.safeParse(decodeCaptureBody(item.data.body));
     if (!body.success) throw new CorruptItemError('capture body', body.error);
     return {
       id: item.data.id,
       model: item.data.model,
       messages: body.data.messages,
       completion: body.data.completion,
-      usage: item.data.usage ?? null,
-      latency_ms: item.data.latency_ms ?? null,
-      tags: item.data.tags ?? {},
-      conversation_id: item.data.conversation_id ?? null,
+      usage: item.data.usage,
+      latency_ms: item.data.latency_ms,
+      tags: item.data.tags,
+      conversation_id: item.data.conversation_id,
       captured_at: item.data.captured_at,
     };
   }
 
   async list(tenantId: string, filter: CaptureFilter): Promise<CaptureRef[]> {
-    const perShard = await Promise.all(
-      Array.from({ length: CAPTURE_SHARDS }, (_, shard) => this.listShard(keys.capturePartition(tenantId, shard), filter)),
-    );
+    const perShard = await Promise.all(Array.from({ length: CAPTURE_SHARDS }, (_, shard) => this.listShard(keys.capturePartition(tenantId, shard), filter)));
     return perShard
       .flat()
       .sort((a, b) => (a.captured_at === b.captured_at ? a.id.localeCompare(b.id) : a.captured_at < b.captured_at ? 1 : -1))
@@ -115,9 +91,9 @@ export class DynamoCaptureStore implements CaptureStore {
         }),
       );
       for (const raw of out.Items ?? []) {
-        const item = RefItem.safeParse(raw);
+        const item = CaptureRefItemSchema.safeParse(raw);
         if (!item.success) throw new CorruptItemError('capture ref', item.error);
-        const tags = item.data.tags ?? {};
+        const tags = item.data.tags;
         if (filter.tags && !Object.entries(filter.tags).every(([k, v]) => tags[k] === v)) continue;
         found.push({ id: item.data.id, model: item.data.model, captured_at: item.data.captured_at, tags });
         if (found.length >= filter.limit) return found;

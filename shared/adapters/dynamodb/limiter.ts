@@ -2,7 +2,7 @@
 // - concurrency: one item per limit key with a list of lease expiry times, one per slot. A worker takes a free slot
 //   with a conditional write on that list element; a crashed worker's slot frees itself when its lease expires.
 // - requests and tokens per minute: a counter item per fixed one-minute window, incremented only while under the limit.
-import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ProviderLimit } from '../../domain/limits.js';
 import { minuteWindow } from '../../domain/limits.js';
 import type { Limiter, LimiterGrant } from '../../ports/index.js';

@@ -1,50 +1,16 @@
 // One item per (run, capture, model). Claims and completions are conditional writes, so a redelivered or
 // concurrent message never stores twice and never calls the provider again for a stored result.
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
-import type { ClaimOutcome, ReplayResult, ResultStore } from '../../ports/index.js';
-import type { WorkItem } from '../../schemas/messages.js';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { decodeText, encodeText } from '../../domain/capture.js';
-import { keys } from './keys.js';
+import type { ReplayResult } from '../../domain/result.js';
+import type { ClaimOutcome, ResultStore } from '../../ports/index.js';
+import type { WorkItem } from '../../schemas/messages.js';
+import { ResultItemSchema } from '../../schemas/stored.js';
 import { CorruptItemError, isConditionFailure } from './client.js';
-
-const ResultItem = z.object({
-  run_id: z.string(),
-  capture_id: z.string(),
-  model: z.string(),
-  status: z.enum(['ok', 'refused', 'guardrail_blocked', 'error', 'skipped']),
-  answer_gz: z.instanceof(Uint8Array),
-  finish_reason: z.string().nullable(),
-  refusal: z.enum(['none', 'full', 'partial']),
-  refusal_signals: z.array(z.string()),
-  usage: z
-    .object({
-      input_tokens: z.number(),
-      output_tokens: z.number(),
-      cache_read_tokens: z.number().optional(),
-      cache_write_tokens: z.number().optional(),
-      reasoning_tokens: z.number().optional(),
-      estimated: z.boolean().optional(),
-    })
-    .nullable(),
-  cost_usd: z.number().nullable(),
-  latency_ms: z.number().nullable(),
-  gateway_latency_ms: z.number().nullable(),
-  error_kind: z.string().nullable(),
-  error_status: z.number().nullable(),
-  guardrail_checks: z.array(z.string()),
-  attempts: z.number(),
-  stored_at: z.string(),
-  segment: z.string().nullable().optional(),
-  conversation_id: z.string().nullable().optional(),
-  quality: z.number().nullable().optional(),
-  judge: z.object({ accuracy: z.number(), relevance: z.number(), clarity: z.number() }).nullable().optional(),
-  judge_status: z.enum(['scored', 'unscored']).optional(),
-  pairwise: z.enum(['win', 'tie', 'loss']).nullable().optional(),
-});
+import { keys } from './keys.js';
 
 function toResult(raw: Record<string, unknown>): ReplayResult {
-  const parsed = ResultItem.safeParse(raw);
+  const parsed = ResultItemSchema.safeParse(raw);
   if (!parsed.success) throw new CorruptItemError('result', parsed.error);
   const { answer_gz, ...rest } = parsed.data;
   return { ...rest, answer: decodeText(answer_gz) };
@@ -154,7 +120,12 @@ export class DynamoResultStore implements ResultStore {
       await this.db.send(
         new PutCommand({
           TableName: this.table,
-          Item: { ...this.key(item), ...fields, answer_gz: encodeText(answer), expires_at: Math.floor(Date.parse(result.stored_at) / 1000) + this.retentionDays * 86_400 },
+          Item: {
+            ...this.key(item),
+            ...fields,
+            answer_gz: encodeText(answer),
+            expires_at: Math.floor(Date.parse(result.stored_at) / 1000) + this.retentionDays * 86_400,
+          },
           ConditionExpression: 'attribute_not_exists(pk) OR #status = :pending',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':pending': 'pending' },
@@ -168,9 +139,7 @@ export class DynamoResultStore implements ResultStore {
   }
 
   async get(runId: string, model: string, captureId: string): Promise<ReplayResult | null> {
-    const out = await this.db.send(
-      new GetCommand({ TableName: this.table, Key: keys.result(runId, model, captureId), ConsistentRead: true }),
-    );
+    const out = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.result(runId, model, captureId), ConsistentRead: true }));
     if (!out.Item || out.Item.status === 'pending') return null;
     return toResult(out.Item);
   }

@@ -1,35 +1,13 @@
-import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
-import { RunMetricsSchema } from '../../schemas/stored.js';
-import type { RunMetrics, RunRecord, RunStatus, RunStore } from '../../ports/index.js';
-import type { RunRef } from '../../schemas/messages.js';
-import { ReplayRequestSchema } from '../../schemas/api.js';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { decodeText, encodeText } from '../../domain/capture.js';
-import { keys } from './keys.js';
+import type { RecommendationRecord } from '../../domain/recommendation.js';
+import type { RunRecord, RunStatus } from '../../domain/run.js';
+import type { RunMetrics } from '../../domain/run-metrics.js';
+import type { RunStore } from '../../ports/index.js';
+import type { RunRef } from '../../schemas/messages.js';
+import { RecommendationRecordSchema, RunItemSchema, RunMetricsSchema } from '../../schemas/stored.js';
 import { CorruptItemError, isConditionFailure } from './client.js';
-
-const RunItem = z.object({
-  tenant_id: z.string(),
-  run_id: z.string(),
-  status: z.enum(['running', 'aggregating', 'completed', 'partial', 'failed']),
-  reasons: z.array(z.string()),
-  request: ReplayRequestSchema.extend({ baseline_model: z.string() }),
-  models: z.array(z.string()),
-  expected: z.number(),
-  captures: z.number(),
-  stored: z.number(),
-  cost_usd: z.number(),
-  double_calls: z.number(),
-  reserved_usd: z.number().default(0),
-  judge_cost_usd: z.number().default(0),
-  skipped: z.number().default(0),
-  dead_lettered: z.number().default(0),
-  created_at: z.string(),
-  deadline: z.string(),
-  finished_at: z.string().nullable(),
-  simulated: z.boolean(),
-  traffic: z.object({ matched: z.number(), first_at: z.string(), last_at: z.string(), capped: z.boolean() }).nullable().default(null),
-});
+import { keys } from './keys.js';
 
 export class DynamoRunStore implements RunStore {
   constructor(
@@ -55,7 +33,7 @@ export class DynamoRunStore implements RunStore {
   async get(ref: RunRef): Promise<RunRecord | null> {
     const out = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.run(ref.tenant_id, ref.run_id), ConsistentRead: true }));
     if (!out.Item) return null;
-    const parsed = RunItem.safeParse(out.Item);
+    const parsed = RunItemSchema.safeParse(out.Item);
     if (!parsed.success) throw new CorruptItemError('run', parsed.error);
     return parsed.data;
   }
@@ -67,7 +45,13 @@ export class DynamoRunStore implements RunStore {
         Key: keys.run(ref.tenant_id, ref.run_id),
         UpdateExpression: 'ADD #stored :s, cost_usd :c, double_calls :d, skipped :k, dead_lettered :l',
         ExpressionAttributeNames: { '#stored': 'stored' },
-        ExpressionAttributeValues: { ':s': delta.stored, ':c': delta.cost_usd, ':d': delta.double_calls, ':k': delta.skipped ?? 0, ':l': delta.dead_lettered ?? 0 },
+        ExpressionAttributeValues: {
+          ':s': delta.stored,
+          ':c': delta.cost_usd,
+          ':d': delta.double_calls,
+          ':k': delta.skipped ?? 0,
+          ':l': delta.dead_lettered ?? 0,
+        },
         ConditionExpression: 'attribute_exists(pk)',
       }),
     );
@@ -152,7 +136,11 @@ export class DynamoRunStore implements RunStore {
     await this.db.send(
       new PutCommand({
         TableName: this.table,
-        Item: { ...keys.runMetrics(ref.tenant_id, ref.run_id), metrics: encodeText(JSON.stringify(metrics)), expires_at: this.expiresAt(new Date().toISOString()) },
+        Item: {
+          ...keys.runMetrics(ref.tenant_id, ref.run_id),
+          metrics: encodeText(JSON.stringify(metrics)),
+          expires_at: this.expiresAt(new Date().toISOString()),
+        },
       }),
     );
   }
@@ -167,7 +155,7 @@ export class DynamoRunStore implements RunStore {
     return parsed.data;
   }
 
-  async putRecommendation(ref: RunRef, record: unknown): Promise<void> {
+  async putRecommendation(ref: RunRef, record: RecommendationRecord): Promise<void> {
     await this.db.send(
       new PutCommand({
         TableName: this.table,
@@ -180,11 +168,12 @@ export class DynamoRunStore implements RunStore {
     );
   }
 
-  async getRecommendation(ref: RunRef): Promise<unknown | null> {
-    const out = await this.db.send(
-      new GetCommand({ TableName: this.table, Key: keys.runRecommendation(ref.tenant_id, ref.run_id), ConsistentRead: true }),
-    );
+  async getRecommendation(ref: RunRef): Promise<RecommendationRecord | null> {
+    const out = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.runRecommendation(ref.tenant_id, ref.run_id), ConsistentRead: true }));
     const raw = out.Item?.record;
-    return raw instanceof Uint8Array ? (JSON.parse(decodeText(raw)) as unknown) : null;
+    if (!(raw instanceof Uint8Array)) return null;
+    const parsed = RecommendationRecordSchema.safeParse(JSON.parse(decodeText(raw)));
+    if (!parsed.success) throw new CorruptItemError('recommendation record', parsed.error);
+    return parsed.data as RecommendationRecord;
   }
 }

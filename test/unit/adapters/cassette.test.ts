@@ -5,7 +5,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadCassette, recordingLlm, replayingLlm } from '../../../shared/adapters/cassette.js';
 import { resolveModel } from '../../../shared/config/models.js';
-import type { LlmGateway, LlmRequest } from '../../../shared/ports/index.js';
+import type { LlmRequest } from '../../../shared/domain/llm.js';
+import type { LlmGateway } from '../../../shared/ports/index.js';
 
 const request = (content: string, model = 'gpt-4o-mini'): LlmRequest => ({
   model: resolveModel(model)!,
@@ -22,9 +23,28 @@ describe('cassettes', () => {
     const provider: LlmGateway = {
       async complete(r) {
         calls++;
-        if (r.messages[0]!.content === 'blocked') return { ok: false, kind: 'guardrail_blocked', retryable: false, status: 446, retryAfterSeconds: null, latencyMs: 3, guardrailChecks: ['default.regexMatch'] };
-        if (r.messages[0]!.content === 'flaky') return { ok: false, kind: 'rate_limited', retryable: true, status: 429, retryAfterSeconds: 1, latencyMs: 2, guardrailChecks: [] };
-        return { ok: true, text: `answer to ${r.messages[0]!.content}`, finishReason: 'stop', refusalField: null, stopReason: null, usage: { input_tokens: 5, output_tokens: 7 }, latencyMs: 12, gatewayLatencyMs: null };
+        if (r.messages[0]!.content === 'blocked')
+          return {
+            ok: false,
+            kind: 'guardrail_blocked',
+            retryable: false,
+            status: 446,
+            retryAfterSeconds: null,
+            latencyMs: 3,
+            guardrailChecks: ['default.regexMatch'],
+          };
+        if (r.messages[0]!.content === 'flaky')
+          return { ok: false, kind: 'rate_limited', retryable: true, status: 429, retryAfterSeconds: 1, latencyMs: 2, guardrailChecks: [] };
+        return {
+          ok: true,
+          text: `answer to ${r.messages[0]!.content}`,
+          finishReason: 'stop',
+          refusalField: null,
+          stopReason: null,
+          usage: { input_tokens: 5, output_tokens: 7 },
+          latencyMs: 12,
+          gatewayLatencyMs: null,
+        };
       },
     };
     const recorder = recordingLlm(provider, file);

@@ -1,9 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { resolveModel } from '../../../shared/config/models.js';
-import type { LimiterGrant, LlmGateway, LlmRequest } from '../../../shared/ports/index.js';
+import type { LlmRequest } from '../../../shared/domain/llm.js';
+import type { LimiterGrant, LlmGateway } from '../../../shared/ports/index.js';
 import { LimiterWaitExceededError, limitedLlm } from '../../../shared/use-cases/limited-llm.js';
 
-const request: LlmRequest = { model: resolveModel('gpt-4o')!, messages: [{ role: 'user', content: 'grade this' }], maxTokens: 200, temperature: 0, trace: { runId: 'r', captureId: 'c', purpose: 'judge' }, timeoutMs: 1000 };
+const request: LlmRequest = {
+  model: resolveModel('gpt-4o')!,
+  messages: [{ role: 'user', content: 'grade this' }],
+  maxTokens: 200,
+  temperature: 0,
+  trace: { runId: 'r', captureId: 'c', purpose: 'judge' },
+  timeoutMs: 1000,
+};
 const ok = { ok: true as const, text: '{}', finishReason: 'stop', refusalField: null, stopReason: null, usage: null, latencyMs: 1, gatewayLatencyMs: null };
 
 function setup(grants: LimiterGrant['ok'][], fail = false) {
@@ -22,7 +30,19 @@ function setup(grants: LimiterGrant['ok'][], fail = false) {
       return ok;
     },
   };
-  const llm = limitedLlm(inner, limiter, { openai: { maxConcurrency: 1 } }, { now: () => now }, { maxWaitMs: 2500, leaseMs: 5000, sleep: async (ms) => void (now += ms) });
+  const llm = limitedLlm(
+    inner,
+    limiter,
+    { openai: { maxConcurrency: 1 } },
+    { now: () => now },
+    {
+      maxWaitMs: 2500,
+      leaseMs: 5000,
+      sleep: async (ms) => {
+        now += ms;
+      },
+    },
+  );
   return { llm, log };
 }
 

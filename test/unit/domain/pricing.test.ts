@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { usageFromCompletion } from '../../../shared/adapters/portkey-gateway.js';
 import { resolveModel } from '../../../shared/config/models.js';
 import { computeCost } from '../../../shared/domain/pricing.js';
-import { usageFromCompletion } from '../../../shared/adapters/portkey-gateway.js';
 
 describe('computeCost', () => {
   it('prices usage with genai-prices and the provider id', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ModelMetrics } from '../../../shared/ports/index.js';
-import { DEFAULT_POLICY, SEED_POLICY, recommendSwitch, type Comparison } from '../../../shared/domain/recommendation.js';
+import type { ModelMetrics } from '../../../shared/domain/metrics.js';
+import { type Comparison, DEFAULT_POLICY, recommendSwitch, SEED_POLICY } from '../../../shared/domain/recommendation.js';
 
 const metrics = (model: string, over: Partial<ModelMetrics> = {}): ModelMetrics => ({
   model,

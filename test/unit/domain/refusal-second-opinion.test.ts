@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { resolveModel } from '../../../shared/config/models.js';
-import { REFUSAL_JUDGE_MARKER } from '../../../shared/domain/refusal-judge.js';
+import type { LlmRequest } from '../../../shared/domain/llm.js';
 import { detectRefusal } from '../../../shared/domain/refusal.js';
-import type { LlmGateway, LlmRequest } from '../../../shared/ports/index.js';
+import { REFUSAL_JUDGE_MARKER } from '../../../shared/domain/refusal-judge.js';
+import type { LlmGateway } from '../../../shared/ports/index.js';
 import { classifyLines } from '../../../shared/use-cases/classify-refusals.js';
 import { secondOpinion } from '../../../shared/use-cases/refusal-second-opinion.js';
 

@@ -1,8 +1,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { clusteredRelativeChange, mean, pairedProportionDifference, pairedRelativeChange, percentile, proportionDifference, wilson } from '../../../shared/domain/stats.js';
-import { seededRandom } from '../../../shared/domain/random.js';
 import { simulatedRefusalRun } from '../../../bench/simulated-runs.js';
+import { seededRandom } from '../../../shared/domain/random.js';
+import {
+  clusteredRelativeChange,
+  mean,
+  pairedProportionDifference,
+  pairedRelativeChange,
+  percentile,
+  proportionDifference,
+  wilson,
+} from '../../../shared/domain/stats.js';
 
 describe('percentile', () => {
   it.each([
@@ -22,12 +30,16 @@ describe('percentile', () => {
 
   it('lies between min and max and is monotone in p', () => {
     fc.assert(
-      fc.property(fc.array(fc.double({ min: -1e6, max: 1e6, noNaN: true }), { minLength: 1, maxLength: 50 }), fc.double({ min: 0, max: 100, noNaN: true }), (xs, p) => {
-        const v = percentile(xs, p);
-        expect(v).toBeGreaterThanOrEqual(Math.min(...xs));
-        expect(v).toBeLessThanOrEqual(Math.max(...xs));
-        expect(percentile(xs, Math.min(100, p + 1))).toBeGreaterThanOrEqual(v - 1e-9);
-      }),
+      fc.property(
+        fc.array(fc.double({ min: -1e6, max: 1e6, noNaN: true }), { minLength: 1, maxLength: 50 }),
+        fc.double({ min: 0, max: 100, noNaN: true }),
+        (xs, p) => {
+          const v = percentile(xs, p);
+          expect(v).toBeGreaterThanOrEqual(Math.min(...xs));
+          expect(v).toBeLessThanOrEqual(Math.max(...xs));
+          expect(percentile(xs, Math.min(100, p + 1))).toBeGreaterThanOrEqual(v - 1e-9);
+        },
+      ),
     );
   });
 });

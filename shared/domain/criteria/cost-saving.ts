@@ -1,0 +1,44 @@
+// Cost saving: the relative change of summed cost on the same prompts (negative = cheaper), paired by prompt.
+import { z } from 'zod';
+import { isAnswered } from '../result.js';
+import { pairedRelativeChange } from '../stats.js';
+import { defineCriterion, finite, pct, pctInterval } from './criterion.js';
+import { NumberPairs, type RelativeChange, RelativeChangeSchema } from './summaries.js';
+
+const interval = z.tuple([z.number(), z.number()]);
+
+export const costSaving = defineCriterion({
+  id: 'cost_saving',
+  key: 'cost',
+  always: true,
+  measure: (r) => (isAnswered(r) ? r.cost_usd : null),
+  pair() {
+    const pairs = new NumberPairs(false);
+    return {
+      add: (b: number, c: number, cluster: string) => pairs.add(b, c, cluster),
+      // Unknown prices on either side: no comparison rather than a wrong one.
+      summarise: ({ candidate, baseline }): RelativeChange | null =>
+        candidate.cost_known && baseline.cost_known && pairs.length > 0 ? pairedRelativeChange(pairs.b.view(), pairs.c.view()) : null,
+    };
+  },
+  summary: RelativeChangeSchema,
+  config: z.object({
+    /** minimum projected cost reduction, percent */
+    minCostReductionPercent: z.number(),
+  }),
+  defaults: { minCostReductionPercent: 30 },
+  test(s, policy, { candidate, baseline }) {
+    if (!s)
+      return candidate.cost_known && baseline.cost_known
+        ? 'no paired cost data'
+        : 'cost unknown (no price for this model or the baseline): no cost comparison made';
+    const saving = -s.estimate;
+    return saving * 100 < policy.minCostReductionPercent ? `cost reduction ${pct(saving)}% is below ${policy.minCostReductionPercent}%` : null;
+  },
+  requirement: (policy) => ({ clause: 'while', text: `cutting cost by at least ${policy.minCostReductionPercent}%` }),
+  fields: z.object({ projected_cost_saving_percent: z.number().nullable(), projected_cost_saving_ci95: interval.nullable() }),
+  describe: (s) => ({
+    projected_cost_saving_percent: s ? pct(-s.estimate) : null,
+    projected_cost_saving_ci95: s && finite(s.ci95) ? pctInterval([-s.ci95[1], -s.ci95[0]]) : null,
+  }),
+});

@@ -1,0 +1,14 @@
+// What ComputeMetrics stores for Recommend: per-model metrics and paired comparisons, overall and per segment.
+import { z } from 'zod';
+import { ComparisonSchema } from './criteria/index.js';
+import { ModelMetricsSchema } from './metrics.js';
+
+export const JudgingSchema = z.object({ answers: z.number(), judged: z.number(), saved_fraction: z.number() });
+
+export const RunMetricsSchema = z.object({
+  models: z.array(ModelMetricsSchema),
+  comparisons: z.record(z.string(), ComparisonSchema),
+  segments: z.record(z.string(), z.record(z.string(), ComparisonSchema)),
+  judging: JudgingSchema,
+});
+export type RunMetrics = z.infer<typeof RunMetricsSchema>;

@@ -1,0 +1,141 @@
+// State ScoreQuality (and ConfirmRecommended): one sequential look of LLM-as-judge scoring per invocation.
+import { resolveModel } from '../../config/models.js';
+import type { StoredCapture } from '../../domain/capture.js';
+import { buildRubricJudgeMessages, type ChatMessage, parseRubricVerdict, weightedQuality } from '../../domain/judge.js';
+import { combineBothOrders } from '../../domain/pairwise.js';
+import type { ReplayResult } from '../../domain/result.js';
+import type { RunRecord } from '../../domain/run.js';
+import { addPair, emptyPairStats, type PairStats, sequentialDecision } from '../../domain/sequential.js';
+import type { ScoringStep } from '../../schemas/messages.js';
+import type { Needs } from '../deps.js';
+import { askPairwise } from '../judge-eval.js';
+import { limitedLlm } from '../limited-llm.js';
+import { meteredLlm } from '../metered-llm.js';
+import { loadRun } from './load-run.js';
+
+export type ScoreQualityDeps = Needs<
+  'runs' | 'results' | 'captures' | 'llm' | 'limiter' | 'clock',
+  | 'providerLimits'
+  | 'callTimeoutMs'
+  | 'priceOverrides'
+  | 'rubricWeights'
+  | 'judgeLook'
+  | 'judgeBatch'
+  | 'judgeConcurrency'
+  | 'pairwiseJudging'
+  | 'sequentialJudging'
+  | 'policy'
+>;
+
+/** Judges one answer; an unparseable verdict gets one re-ask, then the result is 'unscored'. */
+async function judgeOne(deps: ScoreQualityDeps, run: RunRecord, capture: StoredCapture, result: ReplayResult) {
+  const judge = resolveModel(run.request.judge_model);
+  if (!judge) return { quality: null, judge: null, judge_status: 'unscored' as const };
+  const messages: ChatMessage[] = buildRubricJudgeMessages(capture.messages, result.answer);
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const outcome = await deps.llm.complete({
+      model: judge,
+      messages: attempt === 0 ? messages : [...messages, { role: 'user', content: 'Your reply was not valid. Reply with the JSON object only.' }],
+      maxTokens: 200,
+      temperature: 0,
+      trace: { runId: run.run_id, captureId: capture.id, purpose: 'judge' },
+      timeoutMs: deps.settings.callTimeoutMs,
+    });
+    if (!outcome.ok) continue;
+    const verdict = parseRubricVerdict(outcome.text);
+    if (verdict) return { quality: weightedQuality(verdict, deps.settings.rubricWeights), judge: verdict, judge_status: 'scored' as const };
+  }
+  return { quality: null, judge: null, judge_status: 'unscored' as const };
+}
+
+async function mapLimit<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const item = items[next++] as T;
+      await fn(item);
+    }
+  });
+  await Promise.all(workers);
+}
+
+/**
+ * ScoreQuality: one look per invocation. Judges the next page of captures — the baseline's answer and the answers of
+ * every candidate whose quality decision is not settled yet — then updates each candidate's paired sums and, with
+ * sequential judging on, settles candidates whose interval (alpha spent over looks) clears or misses the threshold.
+ * Hands back a cursor so the state machine loops; finished when every capture is judged or every candidate settled.
+ */
+export async function scoreQuality(base: ScoreQualityDeps, step: ScoringStep): Promise<ScoringStep> {
+  const run = await loadRun(base, step);
+  // Judge calls share the provider limits with the fan-out; a long wait fails the step and the state machine retries it.
+  const limited = limitedLlm(base.llm, base.limiter, base.settings.providerLimits, base.clock, {
+    maxWaitMs: 120_000,
+    leaseMs: base.settings.callTimeoutMs + 5_000,
+  });
+  const spend = meteredLlm(limited, base.settings.priceOverrides);
+  const deps: ScoreQualityDeps = { ...base, llm: spend.llm };
+  try {
+    return await scoreQualityLook(deps, run, step);
+  } finally {
+    await base.runs.addJudgeSpend(step, spend.usd());
+  }
+}
+
+async function scoreQualityLook(deps: ScoreQualityDeps, run: RunRecord, step: ScoringStep): Promise<ScoringStep> {
+  const baselineModel = run.request.baseline_model;
+  const candidates = run.models.filter((m) => m !== baselineModel);
+  const open = step.confirm ? [step.confirm] : candidates.filter((m) => !step.settled[m]);
+  const perPage = Math.max(1, Math.min(deps.settings.judgeLook, Math.floor(deps.settings.judgeBatch / Math.max(1, open.length + 1))));
+  const page = await deps.results.page(run.run_id, baselineModel, step.cursor, perPage);
+  const stats: Record<string, PairStats> = { ...step.stats };
+  let judged = step.judged;
+
+  const judgeable = (r: ReplayResult | null): r is ReplayResult => r !== null && (r.status === 'ok' || r.status === 'refused');
+  const scoreOf = async (model: string, r: ReplayResult, capture: StoredCapture | null): Promise<number | null> => {
+    if (r.judge_status === 'scored') return r.quality ?? null;
+    if (r.judge_status === 'unscored') return null;
+    const score = capture ? await judgeOne(deps, run, capture, r) : { quality: null, judge: null, judge_status: 'unscored' as const };
+    await deps.results.setScore(run.run_id, model, r.capture_id, score);
+    judged++;
+    return score.quality;
+  };
+
+  await mapLimit(page.items, deps.settings.judgeConcurrency, async (base) => {
+    const answers = await Promise.all(open.map((m) => deps.results.get(run.run_id, m, base.capture_id)));
+    if (!judgeable(base) && !answers.some(judgeable)) return;
+    const capture = await deps.captures.get(run.tenant_id, base.capture_id);
+    const qb = judgeable(base) ? await scoreOf(baselineModel, base, capture) : null;
+    await Promise.all(
+      open.map(async (model, i) => {
+        const r = answers[i] ?? null;
+        if (!judgeable(r)) return;
+        const qc = await scoreOf(model, r, capture);
+        if (qb !== null && qc !== null) stats[model] = addPair(stats[model] ?? emptyPairStats(), qb, qc);
+        if (deps.settings.pairwiseJudging && capture && judgeable(base) && r.pairwise == null) {
+          const judge = resolveModel(run.request.judge_model)!;
+          const trace = { runId: run.run_id, captureId: r.capture_id };
+          // Both orders: the candidate first, then the baseline first.
+          const [first, second] = await Promise.all([
+            askPairwise(deps.llm, judge, capture.messages, r.answer, base.answer, trace, deps.settings.callTimeoutMs),
+            askPairwise(deps.llm, judge, capture.messages, base.answer, r.answer, trace, deps.settings.callTimeoutMs),
+          ]);
+          judged += 2;
+          if (first && second) await deps.results.setPairwise(run.run_id, model, r.capture_id, combineBothOrders(first, second).outcome);
+        }
+      }),
+    );
+  });
+
+  const look = step.look + 1;
+  const settled = { ...step.settled };
+  if (deps.settings.sequentialJudging && !step.confirm) {
+    for (const model of open) {
+      const s = stats[model];
+      if (!s) continue;
+      const { verdict } = sequentialDecision(s, look, { thresholdFraction: deps.settings.policy.minQualityImpactPercent / 100, alpha: 0.05 });
+      if (verdict !== 'undecided') settled[model] = verdict;
+    }
+  }
+  const allSettled = !step.confirm && candidates.length > 0 && candidates.every((m) => settled[m]);
+  return { ...step, cursor: page.cursor, look, judged, stats, settled, finished: page.cursor === null || allSettled };
+}
