@@ -78,6 +78,8 @@ beforeAll(async () => {
     AWS_ENDPOINT_URL_SFN: awsUrl,
     AWS_ENDPOINT_URL_SECRETS_MANAGER: awsUrl,
     TABLE_NAME: LOCAL_TABLE,
+    // fauxqs's queue URLs use a host that does not resolve: the SDK warns that it cannot take the endpoint from
+    // them and uses AWS_ENDPOINT_URL_SQS (on AWS, queue URLs are real hosts).
     QUEUE_URL: stack.queues.queueUrl,
     STATE_MACHINE_ARN,
     PROVIDER_SECRET_ARN: SECRET_ARN,
