@@ -10,6 +10,18 @@ import { Construct } from 'constructs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
+/** How every function is bundled; bench:bundles and the bundle test build with exactly these options. */
+export const BUNDLING = {
+  format: OutputFormat.ESM,
+  target: 'node22',
+  minify: true,
+  sourceMap: true,
+  mainFields: ['module', 'main'],
+  // portkey-ai bundles CommonJS that calls require("http"): ESM needs a require.
+  banner: "import { createRequire as __cr } from 'module'; const require = __cr(import.meta.url);",
+  externalModules: ['@aws-sdk/*'],
+} as const;
+
 export type AppFunctionProps = {
   /** path under functions/, e.g. "capture/handler.ts" */
   entry: string;
@@ -39,16 +51,7 @@ export class AppFunction extends Construct {
       logGroup,
       tracing: lambda.Tracing.ACTIVE,
       environment: { NODE_OPTIONS: '--enable-source-maps', POWERTOOLS_SERVICE_NAME: 'switchyard', ...props.environment },
-      bundling: {
-        format: OutputFormat.ESM,
-        target: 'node22',
-        minify: true,
-        sourceMap: true,
-        mainFields: ['module', 'main'],
-        // portkey-ai bundles CommonJS that calls require("http"): ESM needs a require.
-        banner: "import { createRequire as __cr } from 'module'; const require = __cr(import.meta.url);",
-        externalModules: ['@aws-sdk/*'],
-      },
+      bundling: { ...BUNDLING, mainFields: [...BUNDLING.mainFields], externalModules: [...BUNDLING.externalModules] },
     });
   }
 

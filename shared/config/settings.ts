@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { DEFAULT_POLICY, PolicyOverrideSchema, PolicySchema } from '../domain/criteria/index.js';
 import { DEFAULT_RUBRIC_WEIGHTS } from '../domain/judge.js';
 import { ProviderLimitsSchema } from '../domain/limits.js';
-import { PriceOverrideSchema } from '../domain/pricing.js';
+import { PriceOverrideSchema } from '../domain/usage.js';
 import { DEFAULT_PROVIDER_LIMITS, PROVIDER_KEY_VARS } from './models.js';
 
 export const SettingsSchema = z.object({

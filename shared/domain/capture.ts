@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { z } from 'zod';
-import { type TokenUsage, TokenUsageSchema } from './pricing.js';
+import { type TokenUsage, TokenUsageSchema } from './usage.js';
 
 export const ROLES = ['system', 'user', 'assistant', 'tool', 'developer'] as const;
 

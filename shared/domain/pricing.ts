@@ -1,29 +1,9 @@
 // Cost of one call: normalized usage × prices from @pydantic/genai-prices (bundled data, no network) or an override.
 import { calcPrice } from '@pydantic/genai-prices';
-import { z } from 'zod';
 import type { ModelSpec } from './model.js';
+import type { PriceOverride, TokenUsage } from './usage.js';
 
-/** Token usage, normalized across providers. `input_tokens` is the whole input, cached tokens included. */
-export const TokenUsageSchema = z.object({
-  input_tokens: z.number(),
-  output_tokens: z.number(),
-  cache_read_tokens: z.number().optional(),
-  cache_write_tokens: z.number().optional(),
-  /** reasoning ("thinking") tokens, already counted in output_tokens and priced as output (as providers bill them) */
-  reasoning_tokens: z.number().optional(),
-  /** true when counted by a tokenizer rather than reported by the provider */
-  estimated: z.boolean().optional(),
-});
-export type TokenUsage = z.infer<typeof TokenUsageSchema>;
-
-/** USD per million tokens; negotiated or private-model prices. */
-export const PriceOverrideSchema = z.object({
-  input_mtok: z.number().nonnegative(),
-  output_mtok: z.number().nonnegative(),
-  cache_read_mtok: z.number().nonnegative().optional(),
-  cache_write_mtok: z.number().nonnegative().optional(),
-});
-export type PriceOverride = z.infer<typeof PriceOverrideSchema>;
+export type { PriceOverride, TokenUsage } from './usage.js';
 
 export type Cost = { usd: number; source: 'genai-prices' | 'override'; estimated: boolean } | { usd: null; source: 'unknown'; estimated: boolean };
 

@@ -11,8 +11,9 @@
 // Order of reading (readText): an opinion disclaimer is set aside; then a decline near the top, an inability, a
 // rejected premise, a decline after an answer, and a moralising opener. Every text verdict names its signals.
 
-export const REFUSAL_CLASSES = ['none', 'full', 'partial'] as const;
-export type RefusalClass = (typeof REFUSAL_CLASSES)[number];
+import type { RefusalClass } from './refusal-classes.js';
+
+export type { RefusalClass } from './refusal-classes.js';
 
 export type RefusalEvidence = {
   text: string;

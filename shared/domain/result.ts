@@ -1,9 +1,7 @@
-// Turns one gateway outcome into the stored result: status, refusal class and its signals, cost.
+// The stored result of one (run, capture, model), and the results written without calling a provider.
 import { z } from 'zod';
-import type { LlmOutcome } from './llm.js';
-import type { ModelSpec } from './model.js';
-import { computeCost, type PriceOverride, TokenUsageSchema } from './pricing.js';
-import { detectRefusal, REFUSAL_CLASSES } from './refusal.js';
+import { REFUSAL_CLASSES } from './refusal-classes.js';
+import { TokenUsageSchema } from './usage.js';
 
 export const RESULT_STATUSES = ['ok', 'refused', 'guardrail_blocked', 'error', 'skipped'] as const;
 export type ResultStatus = (typeof RESULT_STATUSES)[number];
@@ -47,65 +45,6 @@ export type QualityScore = { quality: number | null; judge: ReplayResult['judge'
 
 /** Answers that reached the model and came back: the ones judged, priced and timed. */
 export const isAnswered = (r: Pick<ReplayResult, 'status'>): boolean => r.status === 'ok' || r.status === 'refused';
-
-export function resultFromOutcome(input: {
-  runId: string;
-  captureId: string;
-  model: ModelSpec;
-  outcome: LlmOutcome;
-  attempts: number;
-  now: Date;
-  priceOverrides: Readonly<Record<string, PriceOverride>>;
-}): ReplayResult {
-  const { outcome } = input;
-  const base = {
-    run_id: input.runId,
-    capture_id: input.captureId,
-    model: input.model.id,
-    attempts: input.attempts,
-    stored_at: input.now.toISOString(),
-  };
-  if (outcome.ok) {
-    const verdict = detectRefusal({
-      text: outcome.text,
-      finishReason: outcome.finishReason,
-      refusalField: outcome.refusalField,
-      stopReason: outcome.stopReason,
-    });
-    const cost = outcome.usage ? computeCost(outcome.usage, input.model, input.priceOverrides).usd : null;
-    return {
-      ...base,
-      status: verdict.refusal === 'full' ? 'refused' : 'ok',
-      answer: outcome.text || outcome.refusalField || '',
-      finish_reason: outcome.finishReason,
-      refusal: verdict.refusal,
-      refusal_signals: verdict.signals,
-      usage: outcome.usage,
-      cost_usd: cost,
-      latency_ms: outcome.latencyMs,
-      gateway_latency_ms: outcome.gatewayLatencyMs,
-      error_kind: null,
-      error_status: null,
-      guardrail_checks: [],
-    };
-  }
-  const blocked = outcome.kind === 'guardrail_blocked';
-  return {
-    ...base,
-    status: blocked ? 'guardrail_blocked' : 'error',
-    answer: '',
-    finish_reason: null,
-    refusal: blocked ? 'full' : 'none',
-    refusal_signals: blocked ? ['guardrail_blocked'] : [],
-    usage: null,
-    cost_usd: 0,
-    latency_ms: outcome.latencyMs,
-    gateway_latency_ms: null,
-    error_kind: blocked ? null : outcome.kind,
-    error_status: outcome.status,
-    guardrail_checks: outcome.guardrailChecks,
-  };
-}
 
 /** A result written without calling a provider (capture gone, budget reached, dead-lettered). */
 export function resultWithoutCall(input: {

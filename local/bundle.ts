@@ -1,0 +1,61 @@
+// Builds a function's bundle exactly as CDK does (the same esbuild options, cdk/constructs/app-function.ts) and tells
+// what is inside: bytes, bytes per package, and the AWS SDK clients it imports from the runtime. Used by
+// `npm run bench:bundles` and the bundle test.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { BUNDLING } from '../cdk/constructs/app-function.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Every function's entry under functions/, as the stateless stack names them. */
+export const FUNCTION_ENTRIES = [
+  'authorizer/handler.ts',
+  'capture/handler.ts',
+  'results-api/handler.ts',
+  'replay-start/handler.ts',
+  'scheduled-replay/handler.ts',
+  'replay-worker/handler.ts',
+  'dead-letter/handler.ts',
+  'aggregate/check-progress.ts',
+  'aggregate/score-quality.ts',
+  'aggregate/compute-metrics.ts',
+  'aggregate/recommend.ts',
+  'aggregate/mark-failed.ts',
+] as const;
+
+export type BundleReport = { name: string; bytes: number; packages: Record<string, number>; sdkClients: string[] };
+
+const packageOf = (input: string): string | null => {
+  const m = input.match(/node_modules\/((?:@[^/]+\/)?[^/]+)\//);
+  return m ? (m[1] as string) : null;
+};
+
+export async function bundleFunction(entry: string): Promise<BundleReport> {
+  const out = await build({
+    entryPoints: [path.join(root, 'functions', entry)],
+    absWorkingDir: root,
+    bundle: true,
+    write: false,
+    metafile: true,
+    platform: 'node',
+    format: BUNDLING.format,
+    target: BUNDLING.target,
+    minify: BUNDLING.minify,
+    sourcemap: BUNDLING.sourceMap,
+    mainFields: [...BUNDLING.mainFields],
+    banner: { js: BUNDLING.banner },
+    external: [...BUNDLING.externalModules],
+    outfile: path.join(root, 'cdk.out', 'bundle-report', entry.replace(/\.ts$/, '.mjs')),
+    logLevel: 'silent',
+  });
+  const [name, output] = Object.entries(out.metafile.outputs).find(([file]) => file.endsWith('.mjs')) ?? [];
+  if (!name || !output) throw new Error(`no bundle for ${entry}`);
+  const packages: Record<string, number> = {};
+  for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
+    const pkg = packageOf(input) ?? '(switchyard)';
+    packages[pkg] = (packages[pkg] ?? 0) + bytesInOutput;
+  }
+  const sdkClients = [...new Set(output.imports.filter((i) => i.external && i.path.startsWith('@aws-sdk/')).map((i) => i.path))].sort();
+  return { name: entry.replace(/\/handler\.ts$|\.ts$/, ''), bytes: output.bytes, packages, sdkClients };
+}

@@ -1,0 +1,65 @@
+// Turns one gateway outcome into the stored result: status, refusal class and its signals, cost.
+import type { LlmOutcome } from './llm.js';
+import type { ModelSpec } from './model.js';
+import { computeCost, type PriceOverride } from './pricing.js';
+import { detectRefusal } from './refusal.js';
+import type { ReplayResult } from './result.js';
+
+export function resultFromOutcome(input: {
+  runId: string;
+  captureId: string;
+  model: ModelSpec;
+  outcome: LlmOutcome;
+  attempts: number;
+  now: Date;
+  priceOverrides: Readonly<Record<string, PriceOverride>>;
+}): ReplayResult {
+  const { outcome } = input;
+  const base = {
+    run_id: input.runId,
+    capture_id: input.captureId,
+    model: input.model.id,
+    attempts: input.attempts,
+    stored_at: input.now.toISOString(),
+  };
+  if (outcome.ok) {
+    const verdict = detectRefusal({
+      text: outcome.text,
+      finishReason: outcome.finishReason,
+      refusalField: outcome.refusalField,
+      stopReason: outcome.stopReason,
+    });
+    const cost = outcome.usage ? computeCost(outcome.usage, input.model, input.priceOverrides).usd : null;
+    return {
+      ...base,
+      status: verdict.refusal === 'full' ? 'refused' : 'ok',
+      answer: outcome.text || outcome.refusalField || '',
+      finish_reason: outcome.finishReason,
+      refusal: verdict.refusal,
+      refusal_signals: verdict.signals,
+      usage: outcome.usage,
+      cost_usd: cost,
+      latency_ms: outcome.latencyMs,
+      gateway_latency_ms: outcome.gatewayLatencyMs,
+      error_kind: null,
+      error_status: null,
+      guardrail_checks: [],
+    };
+  }
+  const blocked = outcome.kind === 'guardrail_blocked';
+  return {
+    ...base,
+    status: blocked ? 'guardrail_blocked' : 'error',
+    answer: '',
+    finish_reason: null,
+    refusal: blocked ? 'full' : 'none',
+    refusal_signals: blocked ? ['guardrail_blocked'] : [],
+    usage: null,
+    cost_usd: 0,
+    latency_ms: outcome.latencyMs,
+    gateway_latency_ms: null,
+    error_kind: blocked ? null : outcome.kind,
+    error_status: outcome.status,
+    guardrail_checks: outcome.guardrailChecks,
+  };
+}

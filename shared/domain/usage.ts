@@ -1,0 +1,24 @@
+// Token usage and price overrides as records (schemas only: pricing.ts, which loads the price data, computes costs).
+import { z } from 'zod';
+
+/** Token usage, normalized across providers. `input_tokens` is the whole input, cached tokens included. */
+export const TokenUsageSchema = z.object({
+  input_tokens: z.number(),
+  output_tokens: z.number(),
+  cache_read_tokens: z.number().optional(),
+  cache_write_tokens: z.number().optional(),
+  /** reasoning ("thinking") tokens, already counted in output_tokens and priced as output (as providers bill them) */
+  reasoning_tokens: z.number().optional(),
+  /** true when counted by a tokenizer rather than reported by the provider */
+  estimated: z.boolean().optional(),
+});
+export type TokenUsage = z.infer<typeof TokenUsageSchema>;
+
+/** USD per million tokens; negotiated or private-model prices. */
+export const PriceOverrideSchema = z.object({
+  input_mtok: z.number().nonnegative(),
+  output_mtok: z.number().nonnegative(),
+  cache_read_mtok: z.number().nonnegative().optional(),
+  cache_write_mtok: z.number().nonnegative().optional(),
+});
+export type PriceOverride = z.infer<typeof PriceOverrideSchema>;
