@@ -19,10 +19,9 @@ export { type Comparison, DEFAULT_POLICY, type RecommendationPolicy, SEED_POLICY
 
 const IntervalSchema = z.tuple([z.number(), z.number()]);
 
-const AlternativeBaseSchema = z.object({
-  model: z.string(),
-  qualifies: z.boolean(),
-  reason: z.string(),
+// An alternative reads: the verdict, then every criterion's fields, then the candidate's own numbers.
+const AlternativeHeadSchema = z.object({ model: z.string(), qualifies: z.boolean(), reason: z.string() });
+const AlternativeTailSchema = z.object({
   expected_reliability: z.object({ success_rate: z.number(), refusal_rate: z.number(), error_rate: z.number(), guardrail_block_rate: z.number() }),
   cost_per_1k_requests_usd: z.number().nullable(),
   quality_mean: z.number().nullable(),
@@ -34,13 +33,17 @@ const AlternativeBaseSchema = z.object({
 });
 
 /** Every candidate with its numbers and the reason it was or was not chosen; criteria add their own fields. */
-export type Alternative = z.infer<typeof AlternativeBaseSchema> & CriteriaFields;
+export type Alternative = z.infer<typeof AlternativeHeadSchema> & CriteriaFields & z.infer<typeof AlternativeTailSchema>;
 
 // Fields of criteria every record shows read back as null when a record older than the criterion lacks them.
 const criteriaShape = Object.fromEntries(
   (CRITERIA as readonly AnyCriterion[]).flatMap((c) => Object.entries(c.fields.shape).map(([k, s]) => [k, c.always ? (s as z.ZodNullable).default(null) : s])),
 );
-export const AlternativeSchema = AlternativeBaseSchema.extend(criteriaShape) as unknown as z.ZodType<Alternative>;
+export const AlternativeSchema = z.object({
+  ...AlternativeHeadSchema.shape,
+  ...criteriaShape,
+  ...AlternativeTailSchema.shape,
+}) as unknown as z.ZodType<Alternative>;
 
 export const TrafficVolumeSchema = z.object({ requests_per_month: z.number(), basis: z.string() });
 export type TrafficVolume = z.infer<typeof TrafficVolumeSchema>;

@@ -25,7 +25,7 @@ const SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:000000000000:secret:provide
 /** Loads a function's handler module afresh, so its composition root reads the environment set here. */
 async function handlerOf<T>(entry: string): Promise<T> {
   vi.resetModules();
-  const mod = (await import(`../../functions/${entry}`)) as { handler: T };
+  const mod = (await import(/* @vite-ignore */ new URL(`../../functions/${entry}`, import.meta.url).href)) as { handler: T };
   return mod.handler;
 }
 

@@ -133,6 +133,8 @@ describe('latency_p95 criterion', () => {
     const record = simulateRun(50, 1.3, withLatency);
     const read = RecommendationRecordSchema.parse(JSON.parse(JSON.stringify(record)));
     expect(read.alternatives[0]).toEqual(record.alternatives[0]);
+    // Read back in the order it was written: the verdict, the criteria's fields, then the candidate's numbers.
+    expect(Object.keys(read.alternatives[0]!)).toEqual(Object.keys(record.alternatives[0]!));
     expect(read.policy.criteria).toContain('latency_p95');
   });
 });
