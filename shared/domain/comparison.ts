@@ -6,8 +6,12 @@ import type { ReplayResult } from './result.js';
 
 type Observation = { values: unknown[]; segment: string | null; cluster: string };
 
-function observe(criteria: readonly AnyCriterion[], r: ReplayResult): Observation {
-  return { values: criteria.map((c) => c.measure(r)), segment: r.segment ?? null, cluster: r.conversation_id ?? r.capture_id };
+function observe(criteria: readonly AnyCriterion[], r: ReplayResult, into?: Observation): Observation {
+  const o = into ?? { values: new Array<unknown>(criteria.length), segment: null, cluster: '' };
+  for (let i = 0; i < criteria.length; i++) o.values[i] = (criteria[i] as AnyCriterion).measure(r);
+  o.segment = r.segment ?? null;
+  o.cluster = r.conversation_id ?? r.capture_id;
+  return o;
 }
 
 class Pairings {
@@ -35,16 +39,19 @@ class Pairings {
 export class CandidateComparison {
   private readonly overall: Pairings;
   private readonly bySegment = new Map<string, Pairings>();
+  /** a candidate's observation is paired at once and not kept: one scratch object serves every result */
+  private readonly scratch: Observation;
   constructor(
     private readonly criteria: readonly AnyCriterion[],
     private readonly baseline: ReadonlyMap<string, Observation>,
   ) {
     this.overall = new Pairings(criteria);
+    this.scratch = { values: new Array<unknown>(criteria.length), segment: null, cluster: '' };
   }
   add(r: ReplayResult): void {
     const b = this.baseline.get(r.capture_id);
     if (!b) return;
-    const c = observe(this.criteria, r);
+    const c = observe(this.criteria, r, this.scratch);
     this.overall.add(b, c);
     if (b.segment === null) return;
     let seg = this.bySegment.get(b.segment);

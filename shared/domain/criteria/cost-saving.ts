@@ -12,15 +12,11 @@ export const costSaving = defineCriterion({
   key: 'cost',
   always: true,
   measure: (r) => (isAnswered(r) ? r.cost_usd : null),
-  pair() {
-    const pairs = new NumberPairs(false);
-    return {
-      add: (b: number, c: number, cluster: string) => pairs.add(b, c, cluster),
-      // Unknown prices on either side: no comparison rather than a wrong one.
-      summarise: ({ candidate, baseline }): RelativeChange | null =>
-        candidate.cost_known && baseline.cost_known && pairs.length > 0 ? pairedRelativeChange(pairs.b.view(), pairs.c.view()) : null,
-    };
-  },
+  // Unknown prices on either side: no comparison rather than a wrong one.
+  pair: () =>
+    new NumberPairs<RelativeChange>(false, (pairs, { candidate, baseline }) =>
+      candidate.cost_known && baseline.cost_known && pairs.length > 0 ? pairedRelativeChange(pairs.b.view(), pairs.c.view()) : null,
+    ),
   summary: RelativeChangeSchema,
   config: z.object({
     /** minimum projected cost reduction, percent */

@@ -40,13 +40,7 @@ export const latencyP95 = defineCriterion({
   key: 'latency_p95',
   always: false,
   measure: (r) => (isAnswered(r) && r.latency_ms !== null ? r.latency_ms : null),
-  pair() {
-    const pairs = new NumberPairs(false);
-    return {
-      add: (b: number, c: number, cluster: string) => pairs.add(b, c, cluster),
-      summarise: () => (pairs.length === 0 ? null : pairedP95Change(pairs.b.view(), pairs.c.view())),
-    };
-  },
+  pair: () => new NumberPairs<RelativeChange>(false, (pairs) => (pairs.length === 0 ? null : pairedP95Change(pairs.b.view(), pairs.c.view()))),
   summary: RelativeChangeSchema,
   config: z.object({
     /** p95 latency may rise by at most this much against the baseline, percent (point estimate) */

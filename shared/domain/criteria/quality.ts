@@ -13,17 +13,12 @@ export const quality = defineCriterion({
   key: 'quality',
   always: true,
   measure: (r) => (r.judge_status === 'scored' && typeof r.quality === 'number' ? r.quality : null),
-  pair() {
-    const pairs = new NumberPairs(true);
-    return {
-      add: (b: number, c: number, cluster: string) => pairs.add(b, c, cluster),
-      summarise: (): RelativeChange | null => {
-        if (pairs.length === 0) return null;
-        const clustered = new Set(pairs.clusters).size < pairs.clusters.length;
-        return clustered ? clusteredRelativeChange(pairs.b.view(), pairs.c.view(), pairs.clusters) : pairedRelativeChange(pairs.b.view(), pairs.c.view());
-      },
-    };
-  },
+  pair: () =>
+    new NumberPairs<RelativeChange>(true, (pairs) => {
+      if (pairs.length === 0) return null;
+      const clustered = new Set(pairs.clusters).size < pairs.clusters.length;
+      return clustered ? clusteredRelativeChange(pairs.b.view(), pairs.c.view(), pairs.clusters) : pairedRelativeChange(pairs.b.view(), pairs.c.view());
+    }),
   summary: RelativeChangeSchema,
   config: z.object({
     /** quality impact must stay above this, percent (negative) */
