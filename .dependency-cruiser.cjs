@@ -27,6 +27,13 @@ module.exports = {
       to: { pathNot: ['^shared/schemas/', '^shared/domain/', '^node_modules/zod/'] },
     },
     {
+      name: 'report-is-pure',
+      severity: 'error',
+      comment: 'shared/report renders plain data to an HTML string: it imports only itself, the domain and the schemas.',
+      from: { path: '^shared/report/' },
+      to: { pathNot: ['^shared/report/', '^shared/domain/', '^shared/schemas/'] },
+    },
+    {
       name: 'config-is-data',
       severity: 'error',
       comment: 'shared/config (catalog, settings) never imports use cases, adapters, runtime or ports.',

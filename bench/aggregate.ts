@@ -66,6 +66,7 @@ function syntheticResults(capturesPerModel: number): ResultStore {
     storeIfAbsent: notUsed,
     get: notUsed,
     setScore: notUsed,
+    forCapture: notUsed,
     setPairwise: notUsed,
   };
 }
@@ -80,6 +81,7 @@ async function measure(total: number) {
     request: {
       candidate_models: MODELS.slice(1),
       baseline_model: MODELS[0]!,
+      baseline: 'replayed',
       judge_model: 'gpt-4o',
       captures: { limit: perModel },
       deadline_minutes: 60,
@@ -95,6 +97,7 @@ async function measure(total: number) {
     double_calls: 0,
     reserved_usd: 0,
     judge_cost_usd: 0,
+    judge_verdicts: 0,
     skipped: 0,
     dead_lettered: 0,
     created_at: '2026-01-01T00:00:00Z',
@@ -102,6 +105,7 @@ async function measure(total: number) {
     finished_at: null,
     simulated: true,
     traffic: { matched: perModel, first_at: '2025-12-01T00:00:00Z', last_at: '2026-01-01T00:00:00Z', capped: false },
+    headline: null,
   };
   let metrics: RunMetrics | null = null;
   let record: unknown = null;

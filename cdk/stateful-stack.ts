@@ -43,6 +43,28 @@ export class StatefulStack extends Stack {
           projectionType: dynamodb.ProjectionType.INCLUDE,
           nonKeyAttributes: ['id', 'model', 'captured_at', 'tags'],
         },
+        {
+          // Overloaded: a tenant's captures by end user, a tenant's runs, and every result of a capture (docs/design.md).
+          indexName: 'gsi2',
+          partitionKey: { name: 'gsi2pk', type: dynamodb.AttributeType.STRING },
+          sortKey: { name: 'gsi2sk', type: dynamodb.AttributeType.STRING },
+          projectionType: dynamodb.ProjectionType.INCLUDE,
+          nonKeyAttributes: [
+            'id',
+            'model',
+            'captured_at',
+            'tags',
+            'user',
+            'run_id',
+            'status',
+            'created_at',
+            'finished_at',
+            'models',
+            'headline',
+            'cost_usd',
+            'judge_cost_usd',
+          ],
+        },
       ],
     });
 

@@ -77,14 +77,24 @@ export class StatelessStack extends Stack {
     table.grantReadData(authorizerFn.fn);
     const captureFn = make('Capture', 'capture/handler.ts', 'POST /v1/captures', { timeout: Duration.seconds(10) });
     table.grantReadWriteData(captureFn.fn);
-    const resultsFn = make('Results', 'results-api/handler.ts', 'GET /v1/replays/{id}', { timeout: Duration.seconds(10) });
+    const resultsFn = make('Results', 'results-api/handler.ts', 'GET /v1/replays, /v1/replays/{id}, /v1/replays/{id}/results', {
+      timeout: Duration.seconds(10),
+    });
     table.grantReadData(resultsFn.fn);
+    const browseFn = make('Captures', 'captures-api/handler.ts', 'GET /v1/captures, /v1/captures/{id}, /v1/users/{user}/history', {
+      timeout: Duration.seconds(10),
+    });
+    table.grantReadData(browseFn.fn);
+    const reportFn = make('Report', 'report-api/handler.ts', 'GET /v1/replays/{id}/report (HTML)', { timeout: Duration.seconds(15) });
+    table.grantReadData(reportFn.fn);
     const replayStartFn = make('ReplayStart', 'replay-start/handler.ts', 'POST /v1/replays', { timeout: Duration.seconds(60), memorySize: 1024 });
     const scheduledReplayFn = make('ScheduledReplay', 'scheduled-replay/handler.ts', 'Scheduled replay (EventBridge rule)', {
       timeout: Duration.seconds(60),
       memorySize: 1024,
     });
-    for (const starter of [replayStartFn, scheduledReplayFn]) {
+    // POST /v1/analyze starts a one-prompt replay and waits for it: API Gateway ends the integration at 29 s.
+    const analyzeFn = make('Analyze', 'analyze-api/handler.ts', 'POST /v1/analyze', { timeout: Duration.seconds(29) });
+    for (const starter of [replayStartFn, scheduledReplayFn, analyzeFn]) {
       table.grantReadWriteData(starter.fn);
       queue.grantSendMessages(starter.fn);
       starter.env('QUEUE_URL', queue.queueUrl);
@@ -173,7 +183,7 @@ export class StatelessStack extends Stack {
       tracingEnabled: true,
       logs: { destination: sfnLogs, level: sfn.LogLevel.ALL, includeExecutionData: false },
     });
-    for (const starter of [replayStartFn, scheduledReplayFn]) {
+    for (const starter of [replayStartFn, scheduledReplayFn, analyzeFn]) {
       this.stateMachine.grantStartExecution(starter.fn);
       starter.env('STATE_MACHINE_ARN', this.stateMachine.stateMachineArn);
     }
@@ -195,7 +205,20 @@ export class StatelessStack extends Stack {
     });
     this.api.addRoutes({ path: '/v1/captures', methods: [apigw.HttpMethod.POST], integration: new HttpLambdaIntegration('CaptureInt', captureFn.fn) });
     this.api.addRoutes({ path: '/v1/replays', methods: [apigw.HttpMethod.POST], integration: new HttpLambdaIntegration('ReplayInt', replayStartFn.fn) });
-    this.api.addRoutes({ path: '/v1/replays/{id}', methods: [apigw.HttpMethod.GET], integration: new HttpLambdaIntegration('ResultsInt', resultsFn.fn) });
+    this.api.addRoutes({ path: '/v1/analyze', methods: [apigw.HttpMethod.POST], integration: new HttpLambdaIntegration('AnalyzeInt', analyzeFn.fn) });
+    const resultsInt = new HttpLambdaIntegration('ResultsInt', resultsFn.fn);
+    this.api.addRoutes({ path: '/v1/replays/{id}', methods: [apigw.HttpMethod.GET], integration: resultsInt });
+    this.api.addRoutes({ path: '/v1/replays', methods: [apigw.HttpMethod.GET], integration: resultsInt });
+    this.api.addRoutes({ path: '/v1/replays/{id}/results', methods: [apigw.HttpMethod.GET], integration: resultsInt });
+    const browseInt = new HttpLambdaIntegration('CapturesInt', browseFn.fn);
+    this.api.addRoutes({ path: '/v1/captures', methods: [apigw.HttpMethod.GET], integration: browseInt });
+    this.api.addRoutes({ path: '/v1/captures/{id}', methods: [apigw.HttpMethod.GET], integration: browseInt });
+    this.api.addRoutes({ path: '/v1/users/{user}/history', methods: [apigw.HttpMethod.GET], integration: browseInt });
+    this.api.addRoutes({
+      path: '/v1/replays/{id}/report',
+      methods: [apigw.HttpMethod.GET],
+      integration: new HttpLambdaIntegration('ReportInt', reportFn.fn),
+    });
 
     // --- schedule ---
     const rule = new events.Rule(this, 'ReplaySchedule', {

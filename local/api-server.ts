@@ -59,6 +59,13 @@ export async function startApiServer(options: {
       }
       if (!auth.isAuthorized || !auth.context) return send(res, 403, { message: 'Forbidden' });
 
+      // Malformed percent-encoding in a path parameter is the client's error (API Gateway answers 400 too).
+      let pathParameters: Record<string, string>;
+      try {
+        pathParameters = Object.fromEntries(route.params.map((p, i) => [p, decodeURIComponent(match![i + 1] ?? '')]));
+      } catch {
+        return send(res, 400, { message: 'Bad Request: malformed percent-encoding in the path' });
+      }
       const now = Date.now();
       const body = Buffer.concat(chunks).toString('utf8');
       const event = {
@@ -66,8 +73,12 @@ export async function startApiServer(options: {
         routeKey: route.routeKey,
         rawPath: url.pathname,
         rawQueryString: url.search.slice(1),
+        // As API Gateway does: repeated parameters joined with commas.
+        queryStringParameters: url.search
+          ? Object.fromEntries([...new Set(url.searchParams.keys())].map((k) => [k, url.searchParams.getAll(k).join(',')]))
+          : undefined,
         headers,
-        pathParameters: Object.fromEntries(route.params.map((p, i) => [p, decodeURIComponent(match![i + 1] ?? '')])),
+        pathParameters,
         requestContext: {
           accountId: 'local',
           apiId: 'local',

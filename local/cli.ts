@@ -2,7 +2,7 @@
 
 import { once } from 'node:events';
 import { createReadStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { environmentConfig } from '../cdk/config.js';
@@ -16,9 +16,13 @@ import { CaptureInputSchema } from '../shared/schemas/api.js';
 import { classifyLines } from '../shared/use-cases/classify-refusals.js';
 import { evaluateJudge } from '../shared/use-cases/judge-eval.js';
 import { createToken } from '../shared/use-cases/tokens.js';
+import { SwitchyardClient } from './client.js';
+import { compare } from './compare.js';
 import { runDemo } from './demo.js';
+import { importCommand } from './import/command.js';
 import { readLabelledPairs } from './labelled-pairs.js';
 import { localPlatform, startLlmBackend } from './platform.js';
+import { progress } from './progress.js';
 import { LOCAL_TABLE, startLocalStack } from './stack.js';
 import { cdkContext } from './synth.js';
 
@@ -43,6 +47,17 @@ const HELP = `switchyard <command> [options]
         Estimated provider + judge spend (low / expected / high) of replaying the captures in FILE (JSON lines in
         the POST /v1/captures shape), without calling any model. Against a deployed API use
         POST /v1/replays with "dry_run": true.
+  import FILE|- --format openai|portkey|langfuse|switchyard [--api URL] [--token T] [--state PATH] [--restart]
+        Streams JSON lines (.gz read as gzip) exported from OpenAI-format logs, Portkey, Langfuse or Switchyard into
+        POST /v1/captures in batches of 100. Failed calls are skipped; tool calls and non-text parts are rejected with
+        the line number. Resumable (FILE.import-state.json) and idempotent. --api and --token default to
+        SWITCHYARD_API and SWITCHYARD_TOKEN. Prints a JSON summary; exit 0 done, 1 failed, 2 bad arguments.
+  compare "PROMPT" [--models a,b,c] [--judge M] [--user ID] [--api URL --token T]
+        Asks every model (default: the seed's seven; the first is the baseline) through POST /v1/analyze and prints
+        their answers side by side with cost, quality and refusal. Without --api it starts a local stack for it.
+  report RUN_ID [--out FILE] [--api URL] [--token T]
+        Writes a finished replay's HTML report (GET /v1/replays/RUN_ID/report) to FILE (default report.html).
+        --api and --token default to SWITCHYARD_API and SWITCHYARD_TOKEN.
 `;
 
 export async function main(argv: string[]): Promise<number> {
@@ -61,6 +76,12 @@ export async function main(argv: string[]): Promise<number> {
         return await classifyRefusals(rest);
       case 'judge-eval':
         return await judgeEval(rest);
+      case 'import':
+        return await importCommand(rest);
+      case 'compare':
+        return await compare(rest);
+      case 'report':
+        return await report(rest);
       case undefined:
       case 'help':
       case '--help':
@@ -247,11 +268,31 @@ async function judgeEval(args: string[]): Promise<number> {
   if (values.limit) pairs = pairs.slice(0, Number(values.limit));
   const llm = await judgeGateway();
   try {
-    const report = await evaluateJudge(llm.gateway, judge, pairs);
+    const bar = progress();
+    const report = await evaluateJudge(llm.gateway, judge, pairs, 8, (done, total) => bar.update(`Judging pairs (both orders): ${done}/${total}`));
+    bar.done();
     process.stdout.write(`${JSON.stringify({ judge_model: judge.id, format: values.format, mode: llm.mode, ...report })}\n`);
   } finally {
     await llm.stop();
   }
+  return 0;
+}
+
+async function report(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { out: { type: 'string', default: 'report.html' }, api: { type: 'string' }, token: { type: 'string' } },
+  });
+  const [runId] = positionals;
+  const api = values.api ?? process.env.SWITCHYARD_API;
+  const bearer = values.token ?? process.env.SWITCHYARD_TOKEN;
+  if (!runId || positionals.length > 1) throw new Error('usage: switchyard report RUN_ID [--out FILE] [--api URL] [--token T]');
+  if (!api) throw new Error('--api URL (or SWITCHYARD_API) is required: the API base URL, e.g. http://127.0.0.1:8080');
+  if (!bearer) throw new Error('--token T (or SWITCHYARD_TOKEN) is required');
+  const page = await new SwitchyardClient(api.replace(/\/+$/, ''), bearer).report(runId);
+  await writeFile(values.out, page);
+  process.stdout.write(`Wrote ${values.out} (${Buffer.byteLength(page).toLocaleString('en-US')} bytes)\n`);
   return 0;
 }
 

@@ -25,6 +25,22 @@ export class SwitchyardClient {
     return { status: res.status, body: parsed };
   }
 
+  /** GET /v1/replays/{id}/report: the HTML page; a 4xx/5xx answer throws with the API's message. */
+  async report(runId: string): Promise<string> {
+    const url = `${this.baseUrl}/v1/replays/${encodeURIComponent(runId)}/report`;
+    const res = await fetch(url, { headers: { authorization: `Bearer ${this.token}` } }).catch((error: unknown) => {
+      const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : String(error);
+      throw new Error(`cannot reach ${this.baseUrl}: ${cause}`);
+    });
+    const text = await res.text();
+    if (res.ok) return text;
+    let message = text.slice(0, 300);
+    try {
+      message = String((JSON.parse(text) as { message?: unknown }).message ?? message);
+    } catch {}
+    throw new Error(`GET /v1/replays/${runId.slice(0, 80)}/report answered ${res.status}: ${message}`);
+  }
+
   async captureAll(captures: readonly CaptureInput[], batchSize = 100): Promise<{ stored: number; duplicates: number; rejected: number }> {
     const totals = { stored: 0, duplicates: 0, rejected: 0 };
     for (let i = 0; i < captures.length; i += batchSize) {
@@ -41,7 +57,13 @@ export class SwitchyardClient {
   /** Polls GET /v1/replays/{id} until the run is over. */
   async waitForReplay(
     runId: string,
-    options: { timeoutMs?: number; intervalMs?: number; onProgress?: (stored: number, expected: number) => void } = {},
+    options: {
+      timeoutMs?: number;
+      intervalMs?: number;
+      onProgress?: (stored: number, expected: number) => void;
+      /** every poll's answer: status and progress (answers stored, judge verdicts) */
+      onStatus?: (body: Record<string, unknown>) => void;
+    } = {},
   ): Promise<Record<string, unknown>> {
     const deadline = Date.now() + (options.timeoutMs ?? 600_000);
     for (;;) {
@@ -49,6 +71,7 @@ export class SwitchyardClient {
       if (answer.status !== 200) throw new Error(`GET replay failed: ${answer.status}`);
       const status = String(answer.body.status);
       if (status === 'completed' || status === 'partial' || status === 'failed') return answer.body;
+      options.onStatus?.(answer.body);
       const progress = answer.body.progress as { stored: number; expected: number } | undefined;
       if (progress) options.onProgress?.(progress.stored, progress.expected);
       if (Date.now() > deadline) throw new Error(`replay ${runId} still ${status} after the timeout`);

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { ModelMetrics } from '../shared/domain/metrics.js';
 import type { RecommendationRecord } from '../shared/domain/recommendation.js';
 import { SwitchyardClient } from './client.js';
+import { describeReplayProgress, progress } from './progress.js';
 import { renderTable } from './report.js';
 import { sampleTraffic } from './sample-traffic.js';
 import { SEED_MODELS } from './simulator/profiles.js';
@@ -35,7 +36,9 @@ export async function runDemo(options: DemoOptions): Promise<{ record: Recommend
     print(
       `Replay ${runId}: ${replay.body.captures} captures × ${(replay.body.models as string[]).length} models = ${replay.body.expected} calls through the Portkey gateway; judge ${'gpt-4o'}.`,
     );
-    const result = await client.waitForReplay(runId, { timeoutMs: 900_000 });
+    const bar = progress();
+    const result = await client.waitForReplay(runId, { timeoutMs: 900_000, onStatus: (body) => bar.update(describeReplayProgress(body)) });
+    bar.done();
     const record = result.recommendation as RecommendationRecord | null;
     const metrics = (result.metrics ?? []) as ModelMetrics[];
     if (result.status === 'failed' || !record) throw new Error(`replay ended ${String(result.status)}: ${JSON.stringify(result.reasons)}`);
@@ -54,7 +57,9 @@ export async function runDemo(options: DemoOptions): Promise<{ record: Recommend
     await mkdir(options.out, { recursive: true });
     const file = path.join(options.out, 'recommendation.json');
     await writeFile(file, `${JSON.stringify({ run_id: runId, status: result.status, ...record }, null, 2)}\n`);
-    print(`Wrote ${file} in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+    const reportFile = path.join(options.out, 'report.html');
+    await writeFile(reportFile, await client.report(runId));
+    print(`Wrote ${file} and ${reportFile} (open it in a browser) in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
     return { record, runId };
   } finally {
     await stack.stop();

@@ -7,11 +7,14 @@ import { makeComputeMetrics } from '../functions/aggregate/compute-metrics.js';
 import { makeMarkFailed } from '../functions/aggregate/mark-failed.js';
 import { makeRecommend } from '../functions/aggregate/recommend.js';
 import { makeScoreQuality } from '../functions/aggregate/score-quality.js';
+import { makeAnalyzeHandler } from '../functions/analyze-api/handler.js';
 import { makeAuthorizer } from '../functions/authorizer/handler.js';
 import { makeCaptureHandler } from '../functions/capture/handler.js';
+import { makeCapturesApiHandler } from '../functions/captures-api/handler.js';
 import { makeDeadLetterHandler } from '../functions/dead-letter/handler.js';
 import { makeReplayStartHandler } from '../functions/replay-start/handler.js';
 import { makeWorkerHandler } from '../functions/replay-worker/handler.js';
+import { makeReportHandler } from '../functions/report-api/handler.js';
 import { makeResultsHandler } from '../functions/results-api/handler.js';
 import { makeScheduledReplayHandler } from '../functions/scheduled-replay/handler.js';
 import { SIMULATED_PROVIDERS } from '../shared/config/models.js';
@@ -21,11 +24,14 @@ import { captureStore, limiter, resultStore, runStore, tokenStore } from '../sha
 import { llmGateway } from '../shared/runtime/build/llm.js';
 import { workQueue } from '../shared/runtime/build/queue.js';
 import { checkProgressWiring, computeMetricsWiring, markFailedWiring, recommendWiring } from '../shared/runtime/wiring/aggregate.js';
+import { analyzeWiring } from '../shared/runtime/wiring/analyze.js';
 import { authorizerWiring } from '../shared/runtime/wiring/authorizer.js';
+import { browseWiring } from '../shared/runtime/wiring/browse.js';
 import { captureWiring } from '../shared/runtime/wiring/capture.js';
 import { deadLetterWiring } from '../shared/runtime/wiring/dead-letter.js';
 import { replayStartWiring } from '../shared/runtime/wiring/replay-start.js';
 import { workerWiring } from '../shared/runtime/wiring/replay-worker.js';
+import { reportWiring } from '../shared/runtime/wiring/report-api.js';
 import { resultsWiring } from '../shared/runtime/wiring/results-api.js';
 import { scoreQualityWiring } from '../shared/runtime/wiring/score-quality.js';
 import { type Wiring, wire } from '../shared/runtime/wiring.js';
@@ -66,6 +72,8 @@ export type LocalStackOptions = {
   apiPort?: number;
   log?: Log;
   clock?: Clock;
+  /** how long POST /v1/analyze waits for its run before answering 202 (default 25 s, as deployed) */
+  analyzeWaitMs?: number;
   /** wraps the gateway adapter (cassettes, fault hooks in tests) */
   wrapLlm?: (llm: LlmGateway) => LlmGateway;
 };
@@ -205,6 +213,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
     stops.push(() => deadLetters.stop());
 
+    const results = makeResultsHandler(fn(resultsWiring));
+    const browse = makeCapturesApiHandler(fn(browseWiring));
     const api: ApiServer = await startApiServer({
       port: options.apiPort,
       authorizer: makeAuthorizer(fn(authorizerWiring)),
@@ -216,7 +226,26 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
           pattern: /^\/v1\/replays\/([^/]+)$/,
           routeKey: 'GET /v1/replays/{id}',
           params: ['id'],
-          handler: makeResultsHandler(fn(resultsWiring)),
+          handler: results,
+        },
+        { method: 'GET', pattern: /^\/v1\/replays$/, routeKey: 'GET /v1/replays', params: [], handler: results },
+        { method: 'GET', pattern: /^\/v1\/replays\/([^/]+)\/results$/, routeKey: 'GET /v1/replays/{id}/results', params: ['id'], handler: results },
+        {
+          method: 'POST',
+          pattern: /^\/v1\/analyze$/,
+          routeKey: 'POST /v1/analyze',
+          params: [],
+          handler: makeAnalyzeHandler(fn(analyzeWiring), { waitMs: options.analyzeWaitMs }),
+        },
+        { method: 'GET', pattern: /^\/v1\/captures$/, routeKey: 'GET /v1/captures', params: [], handler: browse },
+        { method: 'GET', pattern: /^\/v1\/captures\/([^/]+)$/, routeKey: 'GET /v1/captures/{id}', params: ['id'], handler: browse },
+        { method: 'GET', pattern: /^\/v1\/users\/([^/]+)\/history$/, routeKey: 'GET /v1/users/{user}/history', params: ['user'], handler: browse },
+        {
+          method: 'GET',
+          pattern: /^\/v1\/replays\/([^/]+)\/report$/,
+          routeKey: 'GET /v1/replays/{id}/report',
+          params: ['id'],
+          handler: makeReportHandler(fn(reportWiring)),
         },
       ],
       onError: (error) => log.error('handler threw', { error: error instanceof Error ? `${error.name}: ${error.message}` : 'unknown' }),

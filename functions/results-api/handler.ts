@@ -1,16 +1,23 @@
-// GET /v1/replays/{id} — adapter around getReplay.
-
+// GET /v1/replays, GET /v1/replays/{id}, GET /v1/replays/{id}/results — adapters around the replay read use cases.
 import { type HttpEvent, type HttpResult, json, problemResponse, tenantOf, unauthorized } from '../../shared/runtime/http.js';
 import { fromEnvironment } from '../../shared/runtime/lambda.js';
 import { resultsWiring } from '../../shared/runtime/wiring/results-api.js';
-import { type GetReplayDeps, getReplay } from '../../shared/use-cases/get-replay.js';
+import { type BrowseReplaysDeps, listReplays, listResults } from '../../shared/use-cases/browse-replays.js';
+import { getReplay } from '../../shared/use-cases/get-replay.js';
 
-export function makeResultsHandler(getDeps: () => Promise<GetReplayDeps>) {
+export function makeResultsHandler(getDeps: () => Promise<BrowseReplaysDeps>) {
   return async (event: HttpEvent): Promise<HttpResult> => {
     const tenant = tenantOf(event);
     if (!tenant) return unauthorized();
+    const deps = await getDeps();
     const id = event.pathParameters?.id ?? '';
-    const outcome = await getReplay(await getDeps(), tenant, id);
+    const query = event.queryStringParameters ?? {};
+    const outcome =
+      event.routeKey === 'GET /v1/replays'
+        ? await listReplays(deps, tenant, query)
+        : event.routeKey === 'GET /v1/replays/{id}/results'
+          ? await listResults(deps, tenant, id, query)
+          : await getReplay(deps, tenant, id);
     return outcome.ok ? json(200, outcome.body) : problemResponse(outcome.problem);
   };
 }

@@ -127,7 +127,7 @@ const TRUTH: readonly ModelProfile[] = [
 ];
 
 /** The seven models of the seed that the demo replays. */
-export const SEED_MODELS = ['gpt-4o-mini', 'gpt-3.5-turbo', 'claude-3.5-sonnet', 'claude-3.5-haiku', 'llama-3.3-70b', 'mistral-large', 'command-r'] as const;
+export { SEED_MODELS } from '../../shared/config/models.js';
 
 /** True quality of answer kinds that do not depend on the model. */
 export const OUTCOME_QUALITY = {

@@ -69,6 +69,9 @@ const BY_ID = new Map(CATALOG.map((m) => [m.id, m]));
 
 export const KNOWN_MODELS: readonly string[] = CATALOG.map((m) => m.id);
 
+/** The seed's seven models: what POST /v1/analyze compares when no models are named (the first is the baseline). */
+export const SEED_MODELS = ['gpt-4o-mini', 'gpt-3.5-turbo', 'claude-3.5-sonnet', 'claude-3.5-haiku', 'llama-3.3-70b', 'mistral-large', 'command-r'] as const;
+
 /** Resolves a model name: a catalog id, or "provider/api-model" for anything else (priced if genai-prices knows it). */
 export function resolveModel(id: string): ModelSpec | undefined {
   const known = BY_ID.get(id);

@@ -19,6 +19,10 @@ export const StoredCaptureSchema = z.object({
   latency_ms: z.number().nullable(),
   tags: z.record(z.string(), z.string()),
   conversation_id: z.string().nullable(),
+  /** the end user the call was made for, when the client said */
+  user: z.string().nullable().default(null),
+  /** the client's own metadata, as sent */
+  metadata: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
   captured_at: z.string(),
 });
 export type StoredCapture = z.infer<typeof StoredCaptureSchema>;
@@ -27,6 +31,10 @@ export type StoredCapture = z.infer<typeof StoredCaptureSchema>;
 export type CaptureRef = Pick<StoredCapture, 'id' | 'model' | 'captured_at' | 'tags'>;
 
 export type CaptureFilter = { from?: string; to?: string; tags?: Record<string, string>; limit: number };
+
+/** Browsing: a filter, newest first, and the cursor of the page before (the last item's time and id). */
+export type CaptureQuery = CaptureFilter & { user?: string; model?: string; after?: { captured_at: string; id: string } };
+export type CapturePage = { items: (CaptureRef & { user?: string | null })[]; next: { captured_at: string; id: string } | null };
 
 /** Compressed body budget: leaves room for keys and attributes under DynamoDB's 400 KB item limit. */
 export const MAX_COMPRESSED_CAPTURE_BYTES = 350_000;

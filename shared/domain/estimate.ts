@@ -34,7 +34,10 @@ export function estimateReplay(input: {
   judge: ModelSpec;
   maxTokens: number;
   priceOverrides?: Readonly<Record<string, PriceOverride>>;
+  /** models whose answers are the captures' own (a captured baseline): judged, but never called */
+  fromCaptures?: readonly string[];
 }): ReplayEstimate {
+  const fromCaptures = new Set(input.fromCaptures ?? []);
   const overrides = input.priceOverrides ?? {};
   const cost = (m: ModelSpec, inTok: number, outTok: number) => computeCost({ input_tokens: inTok, output_tokens: outTok }, m, overrides).usd;
   const perModel = new Map(input.models.map((m) => [m.id, { usd: zero(), priced: true }]));
@@ -51,11 +54,15 @@ export function estimateReplay(input: {
     };
     for (const m of input.models) {
       const entry = perModel.get(m.id)!;
-      const low = cost(m, prompt, out.low);
-      const exp = cost(m, prompt, out.expected);
-      const high = cost(m, prompt, out.high);
-      if (low === null || exp === null || high === null) entry.priced = false;
-      else entry.usd = add(entry.usd, { low, expected: exp, high });
+      if (fromCaptures.has(m.id)) {
+        // No provider call: only its judge calls below.
+      } else {
+        const low = cost(m, prompt, out.low);
+        const exp = cost(m, prompt, out.expected);
+        const high = cost(m, prompt, out.high);
+        if (low === null || exp === null || high === null) entry.priced = false;
+        else entry.usd = add(entry.usd, { low, expected: exp, high });
+      }
       if (judgeUsd) {
         const j = (answer: number, calls: number) => {
           const usd = cost(input.judge, prompt + answer + JUDGE_PROMPT_OVERHEAD_TOKENS, JUDGE_OUTPUT_TOKENS);
@@ -69,7 +76,8 @@ export function estimateReplay(input: {
       }
     }
   }
-  const calls = input.captures.length * input.models.length;
+  const calls = input.captures.length * input.models.filter((m) => !fromCaptures.has(m.id)).length;
+  const judged = input.captures.length * input.models.length;
   const per_model = input.models.map((m) => {
     const e = perModel.get(m.id)!;
     return { model: m.id, usd: e.priced ? e.usd : null, priced: e.priced };
@@ -77,7 +85,7 @@ export function estimateReplay(input: {
   const provider = per_model.reduce((acc, m) => (m.usd ? add(acc, m.usd) : acc), zero());
   return {
     calls,
-    judge_calls: { low: calls, expected: calls, high: calls * 2 },
+    judge_calls: { low: judged, expected: judged, high: judged * 2 },
     prompt_tokens: promptTokens,
     per_model,
     provider_usd: provider,

@@ -1,4 +1,6 @@
 // Turns one gateway outcome into the stored result: status, refusal class and its signals, cost.
+
+import type { StoredCapture } from './capture.js';
 import type { LlmOutcome } from './llm.js';
 import type { ModelSpec } from './model.js';
 import { computeCost, type PriceOverride } from './pricing.js';
@@ -61,5 +63,42 @@ export function resultFromOutcome(input: {
     error_kind: blocked ? null : outcome.kind,
     error_status: outcome.status,
     guardrail_checks: outcome.guardrailChecks,
+  };
+}
+
+/**
+ * The baseline's result when the baseline is the captured traffic itself: the capture's own completion, classified
+ * like any answer, priced from its own usage at its own model's price (unknown when neither the catalog nor an
+ * override prices it). No provider is called.
+ */
+export function resultFromCapture(input: {
+  runId: string;
+  baselineModel: string;
+  capture: StoredCapture;
+  model: ModelSpec | undefined;
+  now: Date;
+  priceOverrides: Readonly<Record<string, PriceOverride>>;
+}): ReplayResult {
+  const { capture } = input;
+  const verdict = detectRefusal({ text: capture.completion });
+  const spec: ModelSpec = input.model ?? { id: capture.model, provider: 'captured', apiModel: capture.model, price: null, wire: 'openai' };
+  return {
+    run_id: input.runId,
+    capture_id: capture.id,
+    model: input.baselineModel,
+    status: verdict.refusal === 'full' ? 'refused' : 'ok',
+    answer: capture.completion,
+    finish_reason: null,
+    refusal: verdict.refusal,
+    refusal_signals: verdict.signals,
+    usage: capture.usage,
+    cost_usd: capture.usage ? computeCost(capture.usage, spec, input.priceOverrides).usd : null,
+    latency_ms: capture.latency_ms,
+    gateway_latency_ms: null,
+    error_kind: null,
+    error_status: null,
+    guardrail_checks: [],
+    attempts: 0,
+    stored_at: input.now.toISOString(),
   };
 }

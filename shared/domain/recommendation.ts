@@ -50,6 +50,8 @@ export type TrafficVolume = z.infer<typeof TrafficVolumeSchema>;
 
 export const RecommendationRecordSchema = z.object({
   baseline_model: z.string(),
+  /** `captured`: the baseline's answers are the captured completions (not replayed); `replayed`: it was called again */
+  baseline_source: z.enum(['replayed', 'captured']).default('replayed'),
   recommended_model: z.string().nullable(),
   reasoning: z.string(),
   projected_cost_saving_percent: z.number().nullable(),
@@ -92,6 +94,9 @@ export type RecommendationRecord = Omit<z.infer<typeof RecommendationRecordSchem
   policy: RecommendationPolicy;
   alternatives: Alternative[];
 };
+
+/** Fewer paired judged prompts than this give no interval, so no switch is recommended on them. */
+export const MIN_SAMPLE_FOR_SWITCH = 2;
 
 /** Describes one candidate: every measured criterion's fields, and the policy's verdict with its reasons. */
 export function describeCandidate(m: ModelMetrics, c: Comparison | undefined, baseline: ModelMetrics, policy: RecommendationPolicy): Alternative {
@@ -190,10 +195,25 @@ export function recommendSwitch(input: {
   segments?: ReadonlyMap<string, ReadonlyMap<string, Comparison>>;
   traffic?: TrafficVolume | null;
   judging?: { answers: number; judged: number; saved_fraction: number } | null;
+  /** where the baseline's answers came from (default: replayed) */
+  baselineSource?: 'replayed' | 'captured';
 }): RecommendationRecord {
   const { baseline, policy } = input;
   const alternatives = input.candidates.map((m) => describeCandidate(m, input.comparisons.get(m.model), baseline, policy));
-  const { best, reasoning } = chooseCandidate(baseline.model, alternatives, policy);
+  // One judged prompt gives no interval: no switch can be supported, whatever the point estimates say.
+  for (const a of alternatives) {
+    if (a.sample_size > 0 && a.sample_size < MIN_SAMPLE_FOR_SWITCH) {
+      a.qualifies = false;
+      a.reason = `sample size ${a.sample_size}: no interval, so no decision${a.reason === 'meets every threshold' ? '' : `; ${a.reason}`}`;
+    }
+  }
+  const largest = Math.max(0, ...alternatives.map((a) => a.sample_size));
+  const choice = chooseCandidate(baseline.model, alternatives, policy);
+  const best = choice.best;
+  const reasoning =
+    !best && largest > 0 && largest < MIN_SAMPLE_FOR_SWITCH
+      ? `Stay on ${baseline.model}: ${largest === 1 ? 'one judged prompt' : `${largest} judged prompts`} cannot support a switch (sample size ${largest}, no interval); replay more of your traffic to decide`
+      : choice.reasoning;
   for (const a of alternatives) if (best && a !== best && a.qualifies) a.reason = `qualifies, but saves less than ${best.model}`;
 
   // Upgrade: a pricier candidate whose quality gain is significant (lower 95% bound above 0).
@@ -245,6 +265,7 @@ export function recommendSwitch(input: {
 
   return {
     baseline_model: baseline.model,
+    baseline_source: input.baselineSource ?? 'replayed',
     recommended_model: best?.model ?? null,
     reasoning,
     projected_cost_saving_percent: best?.projected_cost_saving_percent ?? null,

@@ -21,6 +21,8 @@ export const RunRecordSchema = z.object({
   /** USD reserved against the budget (estimates of calls in flight + actual cost of finished ones) */
   reserved_usd: z.number().default(0),
   judge_cost_usd: z.number().default(0),
+  /** judge verdicts asked so far (rubric and pairwise), for progress */
+  judge_verdicts: z.number().default(0),
   skipped: z.number().default(0),
   dead_lettered: z.number().default(0),
   created_at: z.string(),
@@ -29,7 +31,12 @@ export const RunRecordSchema = z.object({
   simulated: z.boolean(),
   /** the captured traffic the run was drawn from, for monthly projections */
   traffic: z.object({ matched: z.number(), first_at: z.string(), last_at: z.string(), capped: z.boolean() }).nullable().default(null),
+  /** the recommendation's sentence, once there is one (for run lists) */
+  headline: z.string().nullable().default(null),
 });
+
+/** What a list of runs shows of each. */
+export type RunSummary = Pick<RunRecord, 'run_id' | 'status' | 'created_at' | 'finished_at' | 'models' | 'headline' | 'cost_usd' | 'judge_cost_usd'>;
 export type RunRecord = z.infer<typeof RunRecordSchema>;
 
 export function newRunRecord(input: {
@@ -56,6 +63,7 @@ export function newRunRecord(input: {
     double_calls: 0,
     reserved_usd: 0,
     judge_cost_usd: 0,
+    judge_verdicts: 0,
     skipped: 0,
     dead_lettered: 0,
     created_at: new Date(input.now).toISOString(),
@@ -63,5 +71,6 @@ export function newRunRecord(input: {
     finished_at: null,
     simulated: input.simulated,
     traffic: input.traffic,
+    headline: null,
   };
 }

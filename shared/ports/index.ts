@@ -1,11 +1,11 @@
 // The ports the use cases depend on: interfaces only. Adapters implement them for DynamoDB, SQS, Portkey and
 // Step Functions; the records they carry live in the domain.
-import type { CaptureFilter, CaptureRef, StoredCapture } from '../domain/capture.js';
+import type { CaptureFilter, CapturePage, CaptureQuery, CaptureRef, StoredCapture } from '../domain/capture.js';
 import type { ProviderLimit } from '../domain/limits.js';
 import type { LlmOutcome, LlmRequest } from '../domain/llm.js';
 import type { RecommendationRecord } from '../domain/recommendation.js';
 import type { PairwiseOutcome, QualityScore, ReplayResult } from '../domain/result.js';
-import type { RunRecord, RunStatus } from '../domain/run.js';
+import type { RunRecord, RunStatus, RunSummary } from '../domain/run.js';
 import type { RunMetrics } from '../domain/run-metrics.js';
 import type { RunRef, WorkItem } from '../schemas/messages.js';
 
@@ -15,6 +15,8 @@ export interface CaptureStore {
   get(tenantId: string, id: string): Promise<StoredCapture | null>;
   /** Newest first across all shards, filtered, at most `limit`. */
   list(tenantId: string, filter: CaptureFilter): Promise<CaptureRef[]>;
+  /** Browsing: newest first, filtered by user, model, tags and time, a page at a time. */
+  page(tenantId: string, query: CaptureQuery): Promise<CapturePage>;
 }
 
 export interface TokenStore {
@@ -30,7 +32,7 @@ export interface RunStore {
   /** Reserves `usd` of the run's budget; false when it would pass the cap. */
   reserveBudget(ref: RunRef, usd: number, budget: number): Promise<boolean>;
   /** Adds what judge calls cost (rubric, pairwise, refusal second opinions). */
-  addJudgeSpend(ref: RunRef, usd: number): Promise<void>;
+  addJudgeSpend(ref: RunRef, usd: number, verdicts?: number): Promise<void>;
   /** Corrects a reservation to the actual cost (delta may be negative). */
   settleBudget(ref: RunRef, delta: number): Promise<void>;
   setStatus(ref: RunRef, status: RunStatus, reasons: string[], finishedAt?: string): Promise<void>;
@@ -40,6 +42,8 @@ export interface RunStore {
   getMetrics(ref: RunRef): Promise<RunMetrics | null>;
   putRecommendation(ref: RunRef, record: RecommendationRecord): Promise<void>;
   getRecommendation(ref: RunRef): Promise<RecommendationRecord | null>;
+  /** The tenant's runs, newest first; `after` is the `next` of the page before. */
+  list(tenantId: string, limit: number, after: string | null): Promise<{ items: RunSummary[]; next: string | null }>;
 }
 
 export type ClaimOutcome = { kind: 'claimed'; previousCalls: number } | { kind: 'stored' } | { kind: 'busy' };
@@ -56,9 +60,12 @@ export interface ResultStore {
   /** Stores a result unless a final one exists (dead letters): overrides a stale pending claim. */
   storeIfAbsent(item: WorkItem, result: ReplayResult): Promise<boolean>;
   get(runId: string, model: string, captureId: string): Promise<ReplayResult | null>;
+  /** A page of one (run, model); `cursor` is one this store returned for that pair, else it throws a RangeError. */
   page(runId: string, model: string, cursor: string | null, limit: number): Promise<{ items: ReplayResult[]; cursor: string | null }>;
   setPairwise(runId: string, model: string, captureId: string, outcome: PairwiseOutcome): Promise<void>;
   setScore(runId: string, model: string, captureId: string, score: QualityScore): Promise<void>;
+  /** Every final result of one of the tenant's captures, across runs and models, newest run first. */
+  forCapture(tenantId: string, captureId: string, limit: number): Promise<ReplayResult[]>;
 }
 
 export interface WorkQueue {

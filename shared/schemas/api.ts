@@ -36,6 +36,8 @@ export const CaptureInputSchema = z.object({
   tags: Tags.optional(),
   metadata: z.record(z.string().max(64), z.union([z.string().max(1024), z.number(), z.boolean()])).optional(),
   conversation_id: Id.optional(),
+  /** the end user the call was made for (OpenAI's `user`, Portkey's `_user`): browse and history by user */
+  user: z.string().min(1).max(256).optional(),
   captured_at: z.iso.datetime({ offset: true }).optional(),
 });
 export type CaptureInput = z.infer<typeof CaptureInputSchema>;
@@ -64,6 +66,8 @@ export const ReplayRequestSchema = z.object({
     })
     .default({ limit: 500 }),
   baseline_model: ModelName.optional(),
+  /** `captured`: the baseline's answers are the captures' own completions (and usage, for cost); it is not called */
+  baseline: z.enum(['replayed', 'captured']).default('replayed'),
   candidate_models: z.array(ModelName).min(1).max(20),
   judge_model: ModelName.default('gpt-4o'),
   deadline_minutes: z
@@ -83,3 +87,22 @@ export const ReplayRequestSchema = z.object({
   dry_run: z.boolean().default(false),
 });
 export type ReplayRequest = z.infer<typeof ReplayRequestSchema>;
+
+/** POST /v1/analyze: one prompt (or conversation) for one end user, answered by every model side by side. */
+export const AnalyzeRequestSchema = z
+  .object({
+    prompt: z.string().min(1).max(200_000).optional(),
+    messages: z.array(MessageSchema).min(1).max(500).optional(),
+    user_id: z.string().min(1).max(256),
+    /** compared models; the first is the baseline unless baseline_model is given (default: the seed's seven) */
+    models: z.array(ModelName).min(1).max(20).optional(),
+    baseline_model: ModelName.optional(),
+    judge_model: ModelName.default('gpt-4o'),
+    max_tokens: z.number().int().min(1).max(32_000).default(1024),
+    budget_usd: z.number().positive().max(1_000).optional(),
+    guardrails: GuardrailsSchema.optional(),
+    tags: Tags.optional(),
+  })
+  .strict()
+  .refine((r) => (r.prompt === undefined) !== (r.messages === undefined), { message: 'give exactly one of prompt or messages', path: ['prompt'] });
+export type AnalyzeRequest = z.infer<typeof AnalyzeRequestSchema>;

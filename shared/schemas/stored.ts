@@ -20,11 +20,22 @@ export const CaptureItemSchema = StoredCaptureSchema.omit({ messages: true, comp
 /** The compressed texts of a capture. */
 export const CaptureBodySchema = StoredCaptureSchema.pick({ messages: true, completion: true });
 /** What the time index projects for selection. */
-export const CaptureRefItemSchema = CaptureItemSchema.pick({ id: true, model: true, captured_at: true, tags: true });
+export const CaptureRefItemSchema = CaptureItemSchema.pick({ id: true, model: true, captured_at: true, tags: true, user: true });
 
 /** A result item: the record with its answer compressed. */
 export const ResultItemSchema = ReplayResultSchema.omit({ answer: true }).extend({ answer_gz: bytes });
 
 export const RunItemSchema = RunRecordSchema;
+/** What the runs index projects for a list of runs. */
+export const RunSummaryItemSchema = RunRecordSchema.pick({
+  run_id: true,
+  status: true,
+  created_at: true,
+  finished_at: true,
+  models: true,
+  headline: true,
+  cost_usd: true,
+  judge_cost_usd: true,
+});
 /** Run metrics and the recommendation record are stored as compressed JSON of their domain records. */
 export { RecommendationRecordSchema, RunMetricsSchema };

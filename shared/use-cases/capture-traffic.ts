@@ -35,6 +35,8 @@ function toStored(input: CaptureInput, now: Date): StoredCapture {
     latency_ms: input.latency_ms ?? null,
     tags: input.tags ?? {},
     conversation_id: input.conversation_id ?? null,
+    user: input.user ?? null,
+    metadata: input.metadata ?? {},
     captured_at: new Date(input.captured_at ?? now.toISOString()).toISOString(),
   };
 }

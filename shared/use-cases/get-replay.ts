@@ -4,7 +4,7 @@ import { problem, type RequestProblem } from './errors.js';
 
 export type GetReplayDeps = Needs<'runs'>;
 
-const RUN_ID = /^run_[0-9a-f-]{36}$/;
+export const RUN_ID = /^run_[0-9a-f-]{36}$/;
 
 export async function getReplay(
   deps: GetReplayDeps,
@@ -29,7 +29,7 @@ export async function getReplay(
       models: run.models,
       judge_model: run.request.judge_model,
       captures: run.captures,
-      progress: { expected: run.expected, stored: run.stored, skipped: run.skipped, dead_lettered: run.dead_lettered },
+      progress: { expected: run.expected, stored: run.stored, skipped: run.skipped, dead_lettered: run.dead_lettered, judge_verdicts: run.judge_verdicts },
       spend_usd: run.cost_usd,
       judge_spend_usd: run.judge_cost_usd,
       budget_usd: run.request.budget_usd ?? null,

@@ -47,7 +47,14 @@ export async function askPairwise(
   return null;
 }
 
-export async function evaluateJudge(llm: LlmGateway, judge: ModelSpec, pairs: readonly LabelledPair[], concurrency = 8): Promise<JudgeEvalReport> {
+export async function evaluateJudge(
+  llm: LlmGateway,
+  judge: ModelSpec,
+  pairs: readonly LabelledPair[],
+  concurrency = 8,
+  onProgress?: (done: number, total: number) => void,
+): Promise<JudgeEvalReport> {
+  let done = 0;
   let judged = 0;
   let unparseable = 0;
   let agree = 0;
@@ -66,6 +73,7 @@ export async function evaluateJudge(llm: LlmGateway, judge: ModelSpec, pairs: re
           askPairwise(llm, judge, pair.conversation, pair.a, pair.b, trace),
           askPairwise(llm, judge, pair.conversation, pair.b, pair.a, trace),
         ]);
+        onProgress?.(++done, pairs.length);
         if (!first || !second) {
           unparseable++;
           continue;

@@ -5,7 +5,7 @@ import { type ModelSpec, resolveModel } from '../config/models.js';
 import type { StoredCapture } from '../domain/capture.js';
 import { maxCallCost } from '../domain/estimate.js';
 import { callTokens, limitFor } from '../domain/limits.js';
-import { resultFromOutcome } from '../domain/outcome.js';
+import { resultFromCapture, resultFromOutcome } from '../domain/outcome.js';
 import type { ReplayResult } from '../domain/result.js';
 import { resultWithoutCall } from '../domain/result.js';
 import { backoffSeconds } from '../domain/retry.js';
@@ -30,12 +30,20 @@ export type Delivery = { receiveCount: number; receiptHandle: string };
  */
 export type WorkOutcome = 'stored' | 'already_stored' | 'retry' | 'throttled' | 'dropped';
 
-async function finish(deps: ReplayWorkItemDeps, item: WorkItem, claimId: string, result: ReplayResult, doubleCall: boolean): Promise<WorkOutcome> {
+/** Stores the result and counts it; `billedUsd` is what this attempt spent (nothing for a captured answer). */
+async function finish(
+  deps: ReplayWorkItemDeps,
+  item: WorkItem,
+  claimId: string,
+  result: ReplayResult,
+  doubleCall: boolean,
+  billedUsd = result.cost_usd ?? 0,
+): Promise<WorkOutcome> {
   const written = await deps.results.complete(item, claimId, result);
   if (!written) return 'already_stored';
   await deps.runs.recordResult(
     { tenant_id: item.tenant_id, run_id: item.run_id },
-    { stored: 1, cost_usd: result.cost_usd ?? 0, double_calls: doubleCall ? 1 : 0, skipped: result.status === 'skipped' ? 1 : 0 },
+    { stored: 1, cost_usd: billedUsd, double_calls: doubleCall ? 1 : 0, skipped: result.status === 'skipped' ? 1 : 0 },
   );
   return 'stored';
 }
@@ -59,6 +67,36 @@ export async function replayWorkItem(deps: ReplayWorkItemDeps, item: WorkItem, d
   if (doubleCall) deps.log.warn('possible double provider call after a crashed attempt', log);
 
   const now = () => new Date(deps.clock.now());
+  if (run.request.baseline === 'captured' && item.model === run.request.baseline_model) {
+    // The baseline is the captured traffic itself: its answer is the capture's own completion, no provider call.
+    const stored = await deps.captures.get(item.tenant_id, item.capture_id);
+    const result = stored
+      ? resultFromCapture({
+          runId: item.run_id,
+          baselineModel: item.model,
+          capture: stored,
+          model: resolveModel(stored.model),
+          now: now(),
+          priceOverrides: deps.settings.priceOverrides,
+        })
+      : resultWithoutCall({
+          runId: item.run_id,
+          captureId: item.capture_id,
+          model: item.model,
+          status: 'error',
+          kind: 'capture_missing',
+          attempts: delivery.receiveCount,
+          now: now(),
+        });
+    return finish(
+      deps,
+      item,
+      claimId,
+      { ...result, segment: stored?.tags[deps.settings.segmentTag] ?? null, conversation_id: stored?.conversation_id ?? null },
+      doubleCall,
+      0,
+    );
+  }
   const model = resolveModel(item.model);
   const capture = model ? await deps.captures.get(item.tenant_id, item.capture_id) : null;
   if (!model || !capture) {

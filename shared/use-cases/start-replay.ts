@@ -38,7 +38,8 @@ function mostCommonModel(captures: readonly CaptureRef[]): string | undefined {
   return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0];
 }
 
-export async function startReplay(deps: StartReplayDeps, tenantId: string, body: unknown): Promise<StartReplayOutcome> {
+/** Starts a replay of the captures the request selects, or of `pinned` captures (POST /v1/analyze's one prompt). */
+export async function startReplay(deps: StartReplayDeps, tenantId: string, body: unknown, pinned?: readonly CaptureRef[]): Promise<StartReplayOutcome> {
   const parsed = ReplayRequestSchema.safeParse(body ?? {});
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -57,7 +58,9 @@ export async function startReplay(deps: StartReplayDeps, tenantId: string, body:
   }
   if (!resolveModel(request.judge_model))
     return { ok: false, problem: problem(400, 'unknown_model', `judge_model: unknown model "${request.judge_model}"`, { field: 'judge_model' }) };
-  if (request.baseline_model && !resolveModel(request.baseline_model)) {
+  // A captured baseline is never called: it may be a retired or fine-tuned model the catalog does not know.
+  const captured = request.baseline === 'captured';
+  if (request.baseline_model && !captured && !resolveModel(request.baseline_model)) {
     return { ok: false, problem: problem(400, 'unknown_model', `baseline_model: unknown model "${request.baseline_model}"`, { field: 'baseline_model' }) };
   }
   const from = request.captures.from ? new Date(request.captures.from).toISOString() : undefined;
@@ -66,18 +69,20 @@ export async function startReplay(deps: StartReplayDeps, tenantId: string, body:
     return { ok: false, problem: problem(400, 'invalid_replay_request', 'captures.from: must not be after captures.to', { field: 'captures.from' }) };
 
   const sample = request.captures.sample;
-  const pool = await deps.captures.list(tenantId, {
-    from,
-    to,
-    tags: request.captures.tags,
-    limit: sample ? SAMPLE_POOL : request.captures.limit,
-  });
+  const pool =
+    pinned ??
+    (await deps.captures.list(tenantId, {
+      from,
+      to,
+      tags: request.captures.tags,
+      limit: sample ? SAMPLE_POOL : request.captures.limit,
+    }));
   const chosen = sample ? seededSample(pool, Math.min(sample.size, request.captures.limit), sample.seed) : pool;
   if (chosen.length === 0)
     return { ok: false, problem: problem(422, 'no_captures', 'no captures match the selection (time window, tags)', { field: 'captures' }) };
 
   const baseline = request.baseline_model ?? mostCommonModel(chosen);
-  if (!baseline || !resolveModel(baseline)) {
+  if (!baseline || (!captured && !resolveModel(baseline))) {
     return {
       ok: false,
       problem: problem(422, 'unknown_model', `baseline model "${baseline}" of the captures is not in the catalog; name baseline_model as "provider/model"`, {
@@ -90,10 +95,12 @@ export async function startReplay(deps: StartReplayDeps, tenantId: string, body:
     const loaded = await mapConcurrent(chosen, 16, (c) => deps.captures.get(tenantId, c.id));
     const estimate = estimateReplay({
       captures: loaded.filter((c): c is NonNullable<typeof c> => c !== null),
-      models: models.map((m) => resolveModel(m)!),
+      // A captured baseline is priced as its captures' own model (or not at all when the catalog does not know it).
+      models: models.map((m) => resolveModel(m) ?? { id: m, provider: 'captured', apiModel: m, price: null, wire: 'openai' as const }),
       judge: resolveModel(request.judge_model)!,
       maxTokens: request.max_tokens,
       priceOverrides: deps.settings.priceOverrides,
+      fromCaptures: captured ? [baseline] : [],
     });
     return { ok: true, dry_run: true, captures: chosen.length, models, baseline_model: baseline, estimate };
   }
@@ -106,7 +113,7 @@ export async function startReplay(deps: StartReplayDeps, tenantId: string, body:
     captures: chosen.length,
     now,
     simulated: deps.settings.simulated,
-    traffic: trafficOf(pool, sample ? SAMPLE_POOL : request.captures.limit),
+    traffic: pinned ? null : trafficOf(pool, sample ? SAMPLE_POOL : request.captures.limit),
   });
   await deps.runs.create(run);
   const items: WorkItem[] = [];

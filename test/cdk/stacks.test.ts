@@ -30,7 +30,7 @@ describe('cdk-nag (AwsSolutions)', () => {
 describe('HTTP API', () => {
   it('puts every route behind the Lambda authorizer', () => {
     const routes = stateless.findResources('AWS::ApiGatewayV2::Route');
-    expect(Object.keys(routes).length).toBe(3);
+    expect(Object.keys(routes).length).toBe(10);
     for (const route of Object.values(routes)) {
       expect(route.Properties.AuthorizationType).toBe('CUSTOM');
       expect(route.Properties.AuthorizerId).toBeDefined();
@@ -38,6 +38,7 @@ describe('HTTP API', () => {
     stateless.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'POST /v1/captures' });
     stateless.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'POST /v1/replays' });
     stateless.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'GET /v1/replays/{id}' });
+    stateless.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'GET /v1/replays/{id}/report', AuthorizationType: 'CUSTOM' });
     stateless.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
       AuthorizerType: 'REQUEST',
       EnableSimpleResponses: true,
@@ -79,13 +80,23 @@ describe('queues', () => {
 });
 
 describe('table', () => {
-  it('has the keys, time index, TTL and point-in-time recovery the adapters rely on', () => {
+  it('has the keys, time and owner indexes, TTL and point-in-time recovery the adapters rely on', () => {
     stateful.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
       KeySchema: [
         { AttributeName: 'pk', KeyType: 'HASH' },
         { AttributeName: 'sk', KeyType: 'RANGE' },
       ],
-      GlobalSecondaryIndexes: [Match.objectLike({ IndexName: 'gsi1' })],
+      GlobalSecondaryIndexes: [
+        Match.objectLike({ IndexName: 'gsi1' }),
+        Match.objectLike({
+          IndexName: 'gsi2',
+          KeySchema: [
+            { AttributeName: 'gsi2pk', KeyType: 'HASH' },
+            { AttributeName: 'gsi2sk', KeyType: 'RANGE' },
+          ],
+          Projection: Match.objectLike({ ProjectionType: 'INCLUDE', NonKeyAttributes: Match.arrayWith(['user', 'status', 'headline']) }),
+        }),
+      ],
       TimeToLiveSpecification: { AttributeName: 'expires_at', Enabled: true },
       Replicas: [Match.objectLike({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } })],
       SSESpecification: Match.objectLike({ SSEEnabled: true, SSEType: 'KMS' }),

@@ -77,7 +77,9 @@ describe('a replay of seven models on the local stack', () => {
     expect(chosen.not_judged).toBe(0);
     expect(metrics.some((m) => m.not_judged > 0)).toBe(true);
     expect(judging.saved_fraction).toBeCloseTo(1 - judging.judged / judging.answers, 10);
-    expect(result.progress).toEqual({ expected: CAPTURES * 7, stored: CAPTURES * 7, skipped: 0, dead_lettered: 0 });
+    expect(result.progress).toEqual({ expected: CAPTURES * 7, stored: CAPTURES * 7, skipped: 0, dead_lettered: 0, judge_verdicts: expect.any(Number) });
+    // Every rubric verdict the record counts, plus the pairwise ones (two orders each).
+    expect((result.progress as { judge_verdicts: number }).judge_verdicts).toBeGreaterThanOrEqual(judging.judged);
     expect(result.suspected_double_calls).toBe(0);
     expect(Number(result.judge_spend_usd)).toBeGreaterThan(0);
     expect(Number(result.spend_usd)).toBeCloseTo(

@@ -25,6 +25,8 @@ beforeAll(async () => {
       latency_ms: null,
       tags: {},
       conversation_id: null,
+      user: null,
+      metadata: {},
       captured_at: new Date().toISOString(),
     });
   }
@@ -41,6 +43,7 @@ async function newRun(runId: string, models: string[], captures: string[]): Prom
     request: {
       candidate_models: models,
       baseline_model: models[0]!,
+      baseline: 'replayed',
       judge_model: 'gpt-4o',
       captures: { limit: 10 },
       deadline_minutes: 10,

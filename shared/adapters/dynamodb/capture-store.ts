@@ -1,10 +1,10 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { CaptureFilter, CaptureRef, StoredCapture } from '../../domain/capture.js';
+import type { CaptureFilter, CapturePage, CaptureQuery, CaptureRef, StoredCapture } from '../../domain/capture.js';
 import { decodeCaptureBody, encodeCaptureBody } from '../../domain/capture.js';
 import type { CaptureStore } from '../../ports/index.js';
 import { CaptureBodySchema, CaptureItemSchema, CaptureRefItemSchema } from '../../schemas/stored.js';
 import { CorruptItemError, isConditionFailure } from './client.js';
-import { CAPTURE_SHARDS, GSI_BY_TIME, keys } from './keys.js';
+import { CAPTURE_SHARDS, GSI_BY_OWNER, GSI_BY_TIME, keys } from './keys.js';
 
 export class DynamoCaptureStore implements CaptureStore {
   constructor(
@@ -31,6 +31,9 @@ export class DynamoCaptureStore implements CaptureStore {
             latency_ms: c.latency_ms,
             tags: c.tags,
             conversation_id: c.conversation_id,
+            user: c.user,
+            metadata: c.metadata,
+            ...(c.user ? { gsi2pk: keys.userPartition(tenantId, c.user), gsi2sk: keys.captureTimeSort(c.captured_at, c.id) } : {}),
             captured_at: c.captured_at,
             expires_at: Math.floor(Date.parse(c.captured_at) / 1000) + this.retentionDays * 86_400,
           },
@@ -60,6 +63,8 @@ export class DynamoCaptureStore implements CaptureStore {
       latency_ms: item.data.latency_ms,
       tags: item.data.tags,
       conversation_id: item.data.conversation_id,
+      user: item.data.user,
+      metadata: item.data.metadata,
       captured_at: item.data.captured_at,
     };
   }
@@ -97,6 +102,80 @@ export class DynamoCaptureStore implements CaptureStore {
         if (filter.tags && !Object.entries(filter.tags).every(([k, v]) => tags[k] === v)) continue;
         found.push({ id: item.data.id, model: item.data.model, captured_at: item.data.captured_at, tags });
         if (found.length >= filter.limit) return found;
+      }
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return found;
+  }
+
+  /**
+   * Browsing, newest first, a page at a time. With a user: that user's partition of gsi2 (one query). Otherwise the
+   * 16 shards of gsi1 (the time index) in parallel, merged. Model and tags are filter expressions on the index's
+   * projected attributes; `after` is the last item of the previous page (keyset pagination: sort keys are unique).
+   */
+  async page(tenantId: string, q: CaptureQuery): Promise<CapturePage> {
+    const partitions = q.user
+      ? [{ index: GSI_BY_OWNER, pkName: 'gsi2pk', skName: 'gsi2sk', pk: keys.userPartition(tenantId, q.user) }]
+      : Array.from({ length: CAPTURE_SHARDS }, (_, shard) => ({
+          index: GSI_BY_TIME,
+          pkName: 'gsi1pk',
+          skName: 'gsi1sk',
+          pk: keys.capturePartition(tenantId, shard),
+        }));
+    const perPartition = await Promise.all(partitions.map((p) => this.queryPartition(p, q, q.limit + 1)));
+    const merged = perPartition.flat().sort((a, b) => (a.captured_at === b.captured_at ? b.id.localeCompare(a.id) : a.captured_at < b.captured_at ? 1 : -1));
+    const items = merged.slice(0, q.limit);
+    const last = items[items.length - 1];
+    return { items, next: merged.length > q.limit && last ? { captured_at: last.captured_at, id: last.id } : null };
+  }
+
+  private async queryPartition(p: { index: string; pkName: string; skName: string; pk: string }, q: CaptureQuery, want: number): Promise<CapturePage['items']> {
+    const found: CapturePage['items'] = [];
+    const lo = q.from ?? '0000';
+    const hi = q.after ? keys.captureTimeSort(q.after.captured_at, q.after.id) : `${q.to ?? '9999'}#\uffff`;
+    const filters: string[] = [];
+    const names: Record<string, string> = { '#pk': p.pkName, '#sk': p.skName };
+    const values: Record<string, unknown> = { ':pk': p.pk, ':lo': lo, ':hi': hi };
+    if (q.model) {
+      filters.push('#model = :model');
+      names['#model'] = 'model';
+      values[':model'] = q.model;
+    }
+    for (const [i, [k, v]] of Object.entries(q.tags ?? {}).entries()) {
+      filters.push(`#tags.#t${i} = :t${i}`);
+      names['#tags'] = 'tags';
+      names[`#t${i}`] = k;
+      values[`:t${i}`] = v;
+    }
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.db.send(
+        new QueryCommand({
+          TableName: this.table,
+          IndexName: p.index,
+          // BETWEEN includes its upper end: the cursor item itself is dropped below.
+          KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :lo AND :hi',
+          FilterExpression: filters.length ? filters.join(' AND ') : undefined,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ScanIndexForward: false,
+          ExclusiveStartKey: start,
+          Limit: Math.min(1000, want * 2),
+        }),
+      );
+      for (const raw of out.Items ?? []) {
+        const item = CaptureRefItemSchema.safeParse(raw);
+        if (!item.success) throw new CorruptItemError('capture ref', item.error);
+        if (q.after && item.data.captured_at === q.after.captured_at && item.data.id === q.after.id) continue;
+        // The time index does not project `user` (an index's projection cannot change in place); the user index does.
+        found.push({
+          id: item.data.id,
+          model: item.data.model,
+          captured_at: item.data.captured_at,
+          tags: item.data.tags,
+          ...(p.index === GSI_BY_OWNER ? { user: item.data.user } : {}),
+        });
+        if (found.length >= want) return found;
       }
       start = out.LastEvaluatedKey;
     } while (start);

@@ -14,6 +14,12 @@ export const keys = {
     sk: `CAP#${captureId}`,
   }),
   captureTimeSort: (capturedAt: string, captureId: string) => `${capturedAt}#${captureId}`,
+  /** gsi2: one tenant's captures of one end user, newest first */
+  userPartition: (tenantId: string, user: string) => `T#${tenantId}#U#${user}`,
+  /** gsi2: one tenant's runs, newest first */
+  runsPartition: (tenantId: string) => `T#${tenantId}#RUNS`,
+  /** gsi2: every result of one capture, across runs and models */
+  captureResultsPartition: (tenantId: string, captureId: string) => `T#${tenantId}#RC#${captureId}`,
   run: (tenantId: string, runId: string) => ({ pk: `T#${tenantId}#RUN#${runId}`, sk: 'RUN' }),
   runMetrics: (tenantId: string, runId: string) => ({ pk: `T#${tenantId}#RUN#${runId}`, sk: 'METRICS' }),
   runRecommendation: (tenantId: string, runId: string) => ({ pk: `T#${tenantId}#RUN#${runId}`, sk: 'RECOMMENDATION' }),
@@ -22,3 +28,5 @@ export const keys = {
 };
 
 export const GSI_BY_TIME = 'gsi1';
+/** Overloaded index: captures by user, runs by tenant, results by capture (see docs/design.md). */
+export const GSI_BY_OWNER = 'gsi2';

@@ -1,13 +1,43 @@
 // One item per (run, capture, model). Claims and completions are conditional writes, so a redelivered or
 // concurrent message never stores twice and never calls the provider again for a stored result.
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { decodeText, encodeText } from '../../domain/capture.js';
 import type { ReplayResult } from '../../domain/result.js';
 import type { ClaimOutcome, ResultStore } from '../../ports/index.js';
 import type { WorkItem } from '../../schemas/messages.js';
 import { ResultItemSchema } from '../../schemas/stored.js';
 import { CorruptItemError, isConditionFailure } from './client.js';
-import { keys } from './keys.js';
+import { GSI_BY_OWNER, keys } from './keys.js';
+
+/** A cursor this store returned for this partition; anything else is a RangeError (the port's contract). */
+function startKey(cursor: string, pk: string): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(cursor);
+  } catch {
+    throw new RangeError('invalid cursor');
+  }
+  const key = parsed as { pk?: unknown; sk?: unknown };
+  if (
+    typeof parsed !== 'object' ||
+    parsed === null ||
+    key.pk !== pk ||
+    typeof key.sk !== 'string' ||
+    !key.sk.startsWith('CAP#') ||
+    Object.keys(parsed).length !== 2
+  ) {
+    throw new RangeError('invalid cursor');
+  }
+  return { pk: key.pk, sk: key.sk };
+}
 
 function toResult(raw: Record<string, unknown>): ReplayResult {
   const parsed = ResultItemSchema.safeParse(raw);
@@ -25,6 +55,36 @@ export class DynamoResultStore implements ResultStore {
 
   private key(item: WorkItem) {
     return keys.result(item.run_id, item.model, item.capture_id);
+  }
+
+  /** gsi2 keys of a final result: every result of a capture, across runs and models (user history, side by side). */
+  private byCaptureKeys(item: WorkItem) {
+    return { gsi2pk: keys.captureResultsPartition(item.tenant_id, item.capture_id), gsi2sk: `${item.run_id}#${item.model}` };
+  }
+
+  /** Every stored result of one capture (newest run first), at most `limit`: keys from gsi2, items by BatchGet. */
+  async forCapture(tenantId: string, captureId: string, limit: number): Promise<ReplayResult[]> {
+    const out = await this.db.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: GSI_BY_OWNER,
+        KeyConditionExpression: 'gsi2pk = :pk',
+        ExpressionAttributeValues: { ':pk': keys.captureResultsPartition(tenantId, captureId) },
+        ScanIndexForward: false,
+        Limit: limit,
+      }),
+    );
+    const wanted = (out.Items ?? []).map((i) => ({ pk: String(i.pk), sk: String(i.sk) }));
+    const results: ReplayResult[] = [];
+    for (let i = 0; i < wanted.length; i += 100) {
+      let request: Record<string, { Keys: Record<string, unknown>[] }> | undefined = { [this.table]: { Keys: wanted.slice(i, i + 100) } };
+      for (let attempt = 0; request && Object.keys(request).length > 0 && attempt < 5; attempt++) {
+        const got: BatchGetCommandOutput = await this.db.send(new BatchGetCommand({ RequestItems: request }));
+        for (const raw of got.Responses?.[this.table] ?? []) if (raw.status !== 'pending') results.push(toResult(raw));
+        request = got.UnprocessedKeys as typeof request;
+      }
+    }
+    return results.sort((a, b) => (a.stored_at === b.stored_at ? a.model.localeCompare(b.model) : a.stored_at < b.stored_at ? 1 : -1));
   }
 
   async claim(item: WorkItem, claimId: string, leaseMs: number, now: number): Promise<ClaimOutcome> {
@@ -86,7 +146,7 @@ export class DynamoResultStore implements ResultStore {
 
   async complete(item: WorkItem, claimId: string, result: ReplayResult): Promise<boolean> {
     const { answer, ...fields } = result;
-    const values: Record<string, unknown> = { ...fields, answer_gz: encodeText(answer) };
+    const values: Record<string, unknown> = { ...fields, answer_gz: encodeText(answer), ...this.byCaptureKeys(item) };
     const names: Record<string, string> = {};
     const attrs: Record<string, unknown> = { ':claim': claimId, ':pending': 'pending' };
     const sets: string[] = [];
@@ -124,6 +184,7 @@ export class DynamoResultStore implements ResultStore {
             ...this.key(item),
             ...fields,
             answer_gz: encodeText(answer),
+            ...this.byCaptureKeys(item),
             expires_at: Math.floor(Date.parse(result.stored_at) / 1000) + this.retentionDays * 86_400,
           },
           ConditionExpression: 'attribute_not_exists(pk) OR #status = :pending',
@@ -145,12 +206,13 @@ export class DynamoResultStore implements ResultStore {
   }
 
   async page(runId: string, model: string, cursor: string | null, limit: number): Promise<{ items: ReplayResult[]; cursor: string | null }> {
+    const pk = keys.resultPartition(runId, model);
     const out = await this.db.send(
       new QueryCommand({
         TableName: this.table,
         KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': keys.resultPartition(runId, model) },
-        ExclusiveStartKey: cursor ? (JSON.parse(cursor) as Record<string, unknown>) : undefined,
+        ExpressionAttributeValues: { ':pk': pk },
+        ExclusiveStartKey: cursor === null ? undefined : startKey(cursor, pk),
         Limit: limit,
         ConsistentRead: true,
       }),

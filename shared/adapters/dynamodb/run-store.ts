@@ -1,13 +1,13 @@
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { decodeText, encodeText } from '../../domain/capture.js';
 import type { RecommendationRecord } from '../../domain/recommendation.js';
-import type { RunRecord, RunStatus } from '../../domain/run.js';
+import type { RunRecord, RunStatus, RunSummary } from '../../domain/run.js';
 import type { RunMetrics } from '../../domain/run-metrics.js';
 import type { RunStore } from '../../ports/index.js';
 import type { RunRef } from '../../schemas/messages.js';
-import { RecommendationRecordSchema, RunItemSchema, RunMetricsSchema } from '../../schemas/stored.js';
+import { RecommendationRecordSchema, RunItemSchema, RunMetricsSchema, RunSummaryItemSchema } from '../../schemas/stored.js';
 import { CorruptItemError, isConditionFailure } from './client.js';
-import { keys } from './keys.js';
+import { GSI_BY_OWNER, keys } from './keys.js';
 
 export class DynamoRunStore implements RunStore {
   constructor(
@@ -24,7 +24,13 @@ export class DynamoRunStore implements RunStore {
     await this.db.send(
       new PutCommand({
         TableName: this.table,
-        Item: { ...keys.run(run.tenant_id, run.run_id), ...run, expires_at: this.expiresAt(run.created_at) },
+        Item: {
+          ...keys.run(run.tenant_id, run.run_id),
+          ...run,
+          gsi2pk: keys.runsPartition(run.tenant_id),
+          gsi2sk: `${run.created_at}#${run.run_id}`,
+          expires_at: this.expiresAt(run.created_at),
+        },
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );
@@ -75,15 +81,15 @@ export class DynamoRunStore implements RunStore {
     }
   }
 
-  async addJudgeSpend(ref: RunRef, usd: number): Promise<void> {
-    if (usd === 0) return;
+  async addJudgeSpend(ref: RunRef, usd: number, verdicts = 0): Promise<void> {
+    if (usd === 0 && verdicts === 0) return;
     await this.db.send(
       new UpdateCommand({
         TableName: this.table,
         Key: keys.run(ref.tenant_id, ref.run_id),
-        UpdateExpression: 'ADD judge_cost_usd :x',
+        UpdateExpression: 'ADD judge_cost_usd :x, judge_verdicts :n',
         ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeValues: { ':x': usd },
+        ExpressionAttributeValues: { ':x': usd, ':n': verdicts },
       }),
     );
   }
@@ -166,6 +172,36 @@ export class DynamoRunStore implements RunStore {
         },
       }),
     );
+    // The sentence also goes on the run item, so a list of runs needs no second read.
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: keys.run(ref.tenant_id, ref.run_id),
+        UpdateExpression: 'SET headline = :h',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':h': record.reasoning },
+      }),
+    );
+  }
+
+  async list(tenantId: string, limit: number, after: string | null): Promise<{ items: RunSummary[]; next: string | null }> {
+    const out = await this.db.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: GSI_BY_OWNER,
+        KeyConditionExpression: after ? 'gsi2pk = :pk AND gsi2sk < :after' : 'gsi2pk = :pk',
+        ExpressionAttributeValues: { ':pk': keys.runsPartition(tenantId), ...(after ? { ':after': after } : {}) },
+        ScanIndexForward: false,
+        Limit: limit,
+      }),
+    );
+    const items = (out.Items ?? []).map((raw) => {
+      const parsed = RunSummaryItemSchema.safeParse(raw);
+      if (!parsed.success) throw new CorruptItemError('run summary', parsed.error);
+      return parsed.data;
+    });
+    const last = out.Items?.[out.Items.length - 1];
+    return { items, next: out.LastEvaluatedKey && last ? String(last.gsi2sk) : null };
   }
 
   async getRecommendation(ref: RunRef): Promise<RecommendationRecord | null> {

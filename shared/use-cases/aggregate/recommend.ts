@@ -41,6 +41,7 @@ export async function recommend(
     judging: stored.judging,
     policy: deps.settings.policy,
     simulated: run.simulated,
+    baselineSource: run.request.baseline,
     now: new Date(deps.clock.now()),
   });
   const chosen = stored.models.find((m) => m.model === record.recommended_model);

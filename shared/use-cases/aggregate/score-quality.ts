@@ -74,10 +74,12 @@ export async function scoreQuality(base: ScoreQualityDeps, step: ScoringStep): P
   });
   const spend = meteredLlm(limited, base.settings.priceOverrides);
   const deps: ScoreQualityDeps = { ...base, llm: spend.llm };
+  let next: ScoringStep | undefined;
   try {
-    return await scoreQualityLook(deps, run, step);
+    next = await scoreQualityLook(deps, run, step);
+    return next;
   } finally {
-    await base.runs.addJudgeSpend(step, spend.usd());
+    await base.runs.addJudgeSpend(step, spend.usd(), next ? next.judged - step.judged : 0);
   }
 }
 

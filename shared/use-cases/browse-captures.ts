@@ -1,0 +1,149 @@
+// Browsing captured traffic: a filtered page of captures, one capture whole, and one end user's history with every
+// replay answer their prompts got. Tenant-scoped; every list is served by an index (see docs/design.md).
+import { z } from 'zod';
+import type { StoredCapture } from '../domain/capture.js';
+import type { ReplayResult } from '../domain/result.js';
+import type { Needs } from './deps.js';
+import { problem, type RequestProblem } from './errors.js';
+
+export type BrowseDeps = Needs<'captures' | 'results'>;
+
+type Outcome<T> = { ok: true; body: T } | { ok: false; problem: RequestProblem };
+
+const MAX_PAGE = 100;
+/** Dates a query may name: the same range captures are stored in. */
+const When = z.iso.datetime({ offset: true }).transform((d) => new Date(d).toISOString());
+const Cursor = z
+  .string()
+  .max(600)
+  .transform((s, ctx) => {
+    try {
+      const parsed = z.object({ captured_at: z.string(), id: z.string() }).parse(JSON.parse(Buffer.from(s, 'base64url').toString('utf8')));
+      return parsed;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'not a cursor this API returned' });
+      return z.NEVER;
+    }
+  });
+const encodeCursor = (c: { captured_at: string; id: string } | null): string | null => (c ? Buffer.from(JSON.stringify(c)).toString('base64url') : null);
+
+const ListQuery = z
+  .object({
+    user: z.string().min(1).max(256).optional(),
+    model: z.string().min(1).max(200).optional(),
+    from: When.optional(),
+    to: When.optional(),
+    limit: z.coerce.number().int().min(1).max(MAX_PAGE).default(20),
+    next: Cursor.optional(),
+  })
+  .strict();
+
+function firstIssue(error: z.ZodError, prefix = ''): RequestProblem {
+  const issue = error.issues[0];
+  const field = issue ? `${prefix}${issue.path.map(String).join('.')}` || '(query)' : '(query)';
+  return problem(400, 'invalid_query', `${field}: ${issue?.message ?? 'invalid'}`, { field });
+}
+
+/** Splits `tag.<key>=<value>` parameters from the rest; a tag key must be non-empty. */
+function splitTags(query: Readonly<Record<string, string | undefined>>): { rest: Record<string, string>; tags: Record<string, string> } | RequestProblem {
+  const rest: Record<string, string> = {};
+  const tags: Record<string, string> = {};
+  for (const [k, v] of Object.entries(query)) {
+    if (v === undefined) continue;
+    if (k.startsWith('tag.')) {
+      const key = k.slice(4);
+      if (!key || key.length > 64 || v.length > 256)
+        return problem(400, 'invalid_query', `${k}: a tag filter is tag.<key>=<value> (key ≤ 64, value ≤ 256 characters)`, { field: k });
+      tags[key] = v;
+    } else rest[k] = v;
+  }
+  if (Object.keys(tags).length > 20) return problem(400, 'invalid_query', 'tag.*: at most 20 tag filters', { field: 'tag' });
+  return { rest, tags };
+}
+
+export type CaptureSummary = { id: string; model: string; captured_at: string; tags: Record<string, string>; user?: string | null };
+
+/** GET /v1/captures: newest first, filtered by user, model, tags and time; `next` continues after this page. */
+export async function listCaptures(
+  deps: Pick<BrowseDeps, 'captures'>,
+  tenantId: string,
+  query: Readonly<Record<string, string | undefined>>,
+): Promise<Outcome<{ items: CaptureSummary[]; next: string | null }>> {
+  const split = splitTags(query);
+  if ('status' in split) return { ok: false, problem: split };
+  const parsed = ListQuery.safeParse(split.rest);
+  if (!parsed.success) return { ok: false, problem: firstIssue(parsed.error) };
+  const q = parsed.data;
+  const page = await deps.captures.page(tenantId, {
+    user: q.user,
+    model: q.model,
+    from: q.from,
+    to: q.to,
+    tags: Object.keys(split.tags).length ? split.tags : undefined,
+    limit: q.limit,
+    after: q.next,
+  });
+  return { ok: true, body: { items: page.items, next: encodeCursor(page.next) } };
+}
+
+const CAPTURE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** GET /v1/captures/{id}: the stored capture whole (messages, completion, usage, tags, metadata, user). */
+export async function getCapture(deps: Pick<BrowseDeps, 'captures'>, tenantId: string, id: string): Promise<Outcome<StoredCapture>> {
+  if (!CAPTURE_ID.test(id)) return { ok: false, problem: problem(404, 'not_found', 'capture not found') };
+  const capture = await deps.captures.get(tenantId, id);
+  return capture ? { ok: true, body: capture } : { ok: false, problem: problem(404, 'not_found', `capture ${id} not found`) };
+}
+
+export type AnswerView = Pick<
+  ReplayResult,
+  'run_id' | 'model' | 'status' | 'answer' | 'cost_usd' | 'latency_ms' | 'quality' | 'judge' | 'refusal' | 'refusal_signals' | 'error_kind' | 'pairwise'
+>;
+
+export const answerView = (r: ReplayResult): AnswerView => ({
+  run_id: r.run_id,
+  model: r.model,
+  status: r.status,
+  answer: r.answer,
+  cost_usd: r.cost_usd,
+  latency_ms: r.latency_ms,
+  quality: r.quality ?? null,
+  judge: r.judge ?? null,
+  refusal: r.refusal,
+  refusal_signals: r.refusal_signals,
+  error_kind: r.error_kind,
+  pairwise: r.pairwise ?? null,
+});
+
+const HistoryQuery = ListQuery.omit({ user: true }).extend({ limit: z.coerce.number().int().min(1).max(50).default(10) });
+
+/** GET /v1/users/{user}/history: the user's prompts and answers, newest first, with every replay answer they got. */
+export async function userHistory(
+  deps: BrowseDeps,
+  tenantId: string,
+  user: string,
+  query: Readonly<Record<string, string | undefined>>,
+): Promise<Outcome<{ user: string; items: (StoredCapture & { replays: AnswerView[] })[]; next: string | null }>> {
+  if (!user || user.length > 256) return { ok: false, problem: problem(400, 'invalid_user', 'user: 1 to 256 characters', { field: 'user' }) };
+  const split = splitTags(query);
+  if ('status' in split) return { ok: false, problem: split };
+  const parsed = HistoryQuery.safeParse(split.rest);
+  if (!parsed.success) return { ok: false, problem: firstIssue(parsed.error) };
+  const q = parsed.data;
+  const page = await deps.captures.page(tenantId, {
+    user,
+    model: q.model,
+    from: q.from,
+    to: q.to,
+    tags: Object.keys(split.tags).length ? split.tags : undefined,
+    limit: q.limit,
+    after: q.next,
+  });
+  const items = await Promise.all(
+    page.items.map(async (ref) => {
+      const [capture, results] = await Promise.all([deps.captures.get(tenantId, ref.id), deps.results.forCapture(tenantId, ref.id, 100)]);
+      return capture ? { ...capture, replays: results.map(answerView) } : null;
+    }),
+  );
+  return { ok: true, body: { user, items: items.filter((i): i is NonNullable<typeof i> => i !== null), next: encodeCursor(page.next) } };
+}
