@@ -150,12 +150,14 @@ export class ProviderSimulator {
       if (fault) return await this.fail(res, fault, wire);
 
       const seed = hashString(`${this.options.seed ?? 1}|${apiModel}|${promptText}`);
+      // The rubric judge's noise is keyed on what it judges, not on the wording of its instructions.
+      const judgeSeed = hashString(`${this.options.seed ?? 1}|${apiModel}|${lastUser}`);
       const answer = isJudge
         ? system.startsWith(PAIRWISE_MARKER)
           ? this.judgePair(lastUser, seed)
           : system.startsWith(REFUSAL_JUDGE_MARKER)
             ? this.judgeRefusal(lastUser)
-            : this.judge(lastUser, seed)
+            : this.judge(lastUser, judgeSeed)
         : this.answer(profile, lastUser || promptText, seed, body.max_tokens ?? 1024);
       const completionTokens = answer.text ? countTokens(answer.text) : 0;
       const processing = performance.now();
@@ -284,7 +286,10 @@ export class ProviderSimulator {
     const truth = answer === '' ? emptyAnswer : (this.quality.get(sha(answer)) ?? 0.45 + 0.3 * seededRandom(hashString(answer))());
     const noise = this.options.judgeNoise ?? 0.05;
     const score = () => Math.round(clamp01(truth + noise * gaussian(rand)) * 1000) / 1000;
-    return { text: JSON.stringify({ accuracy: score(), relevance: score(), clarity: score() }), finish: 'stop', refusalField: false };
+    const [accuracy, relevance, clarity] = [score(), score(), score()];
+    const mean = (accuracy + relevance + clarity) / 3;
+    const rationale = `Simulated judge: ${mean >= 0.8 ? 'accurate and on point' : mean >= 0.6 ? 'mostly right, with gaps' : 'misses what was asked'}.`;
+    return { text: JSON.stringify({ accuracy, relevance, clarity, rationale }), finish: 'stop', refusalField: false };
   }
 
   /**

@@ -25,7 +25,7 @@ const qualityClass = (x: number | null | undefined) => (typeof x !== 'number' ? 
 function verdicts(r: ReplayResult, isBaseline: boolean): Markup {
   const judged =
     r.judge_status === 'scored'
-      ? html`<span class="pill ${qualityClass(r.quality)}">quality ${score(r.quality)}</span>${r.judge ? html` <span class="muted">accuracy ${score(r.judge.accuracy)} · relevance ${score(r.judge.relevance)} · clarity ${score(r.judge.clarity)}</span>` : null}`
+      ? html`<span class="pill ${qualityClass(r.quality)}">quality ${score(r.quality)}</span>${r.judge ? html` <span class="muted">accuracy ${score(r.judge.accuracy)} · relevance ${score(r.judge.relevance)} · clarity ${score(r.judge.clarity)}</span>${r.judge.rationale ? html`<br><span class="muted">judge: ${r.judge.rationale}</span>` : null}` : null}`
       : r.judge_status === 'unscored'
         ? html`<span class="pill warn">judge answer unusable (unscored)</span>`
         : html`<span class="pill">not judged</span>`;

@@ -135,8 +135,10 @@ describe('runs and their answers', () => {
   it("pages one model's answers with scores and refusal verdicts, and filters by verdict", async () => {
     const page = await acme.request('GET', `/v1/replays/${runId}/results?model=claude-3.5-haiku&limit=4`);
     expect(page.status).toBe(200);
-    const items = page.body.items as { capture_id: string; quality: number | null; refusal: string; cost_usd: number }[];
+    const items = page.body.items as { capture_id: string; quality: number | null; refusal: string; cost_usd: number; judge: { rationale?: string } | null }[];
     expect(items).toHaveLength(4);
+    // Every judged answer comes with the judge's scores and its one-sentence rationale.
+    for (const i of items.filter((x) => x.quality !== null)) expect(i.judge?.rationale).toMatch(/^Simulated judge: /);
     expect(items.every((i) => i.refusal === 'none' || i.refusal === 'full' || i.refusal === 'partial')).toBe(true);
     const rest = await acme.request('GET', `/v1/replays/${runId}/results?model=claude-3.5-haiku&limit=4&next=${page.body.next}`);
     expect((rest.body.items as unknown[]).length).toBe(2);

@@ -18,11 +18,22 @@ describe('parseRubricVerdict', () => {
     },
   );
 
+  it('keeps a rationale beside the scores, and never lets a missing or odd one cost the scores', () => {
+    expect(parseRubricVerdict('{"accuracy": 0.9, "relevance": 1, "clarity": 0.8, "rationale": " Correct and concise. "}')).toEqual({
+      accuracy: 0.9,
+      relevance: 1,
+      clarity: 0.8,
+      rationale: 'Correct and concise.',
+    });
+    expect(parseRubricVerdict('{"accuracy": 0.9, "relevance": 1, "clarity": 0.8, "rationale": 3}')).toEqual({ accuracy: 0.9, relevance: 1, clarity: 0.8 });
+    expect(parseRubricVerdict('{"accuracy": 9, "relevance": 10, "clarity": 8}')).toEqual({ accuracy: 0.9, relevance: 1, clarity: 0.8 });
+  });
+
   it('never throws and only returns scores in [0, 1]', () => {
     fc.assert(
       fc.property(fc.string(), (text) => {
         const v = parseRubricVerdict(text);
-        if (v) for (const x of Object.values(v)) expect(x >= 0 && x <= 1).toBe(true);
+        if (v) for (const x of [v.accuracy, v.relevance, v.clarity]) expect(x >= 0 && x <= 1).toBe(true);
       }),
     );
   });
