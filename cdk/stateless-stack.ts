@@ -46,8 +46,6 @@ export const STATE = {
   markFailed: 'MarkFailed',
 } as const;
 
-export const POLL_SECONDS = 30;
-
 export class StatelessStack extends Stack {
   readonly api: apigw.HttpApi;
   readonly stateMachine: sfn.StateMachine;
@@ -163,7 +161,8 @@ export class StatelessStack extends Stack {
           ),
       )
       .otherwise(done);
-    const wait = new sfn.Wait(this, STATE.waitForWork, { time: sfn.WaitTime.duration(Duration.seconds(POLL_SECONDS)) });
+    // CheckProgress says how long to wait: seconds for a one-prompt analysis, half a minute for a large run.
+    const wait = new sfn.Wait(this, STATE.waitForWork, { time: sfn.WaitTime.secondsPath('$.poll_seconds') });
     const definition = check.next(
       new sfn.Choice(this, STATE.isDone)
         .when(

@@ -35,6 +35,12 @@ export const RunRecordSchema = z.object({
   headline: z.string().nullable().default(null),
 });
 
+/**
+ * How long the state machine waits between progress checks: a few seconds for a small run (POST /v1/analyze answers
+ * within API Gateway's 29 s only if its run is noticed as done quickly), half a minute for anything larger.
+ */
+export const pollSecondsFor = (expected: number): number => (expected <= 50 ? 2 : 30);
+
 /** What a list of runs shows of each. */
 export type RunSummary = Pick<RunRecord, 'run_id' | 'status' | 'created_at' | 'finished_at' | 'models' | 'headline' | 'cost_usd' | 'judge_cost_usd'>;
 export type RunRecord = z.infer<typeof RunRecordSchema>;

@@ -64,7 +64,7 @@ export interface ResultStore {
   page(runId: string, model: string, cursor: string | null, limit: number): Promise<{ items: ReplayResult[]; cursor: string | null }>;
   setPairwise(runId: string, model: string, captureId: string, outcome: PairwiseOutcome): Promise<void>;
   setScore(runId: string, model: string, captureId: string, score: QualityScore): Promise<void>;
-  /** Every final result of one of the tenant's captures, across runs and models, newest run first. */
+  /** Final results of one of the tenant's captures across runs and models (at most `limit`), newest stored first. */
   forCapture(tenantId: string, captureId: string, limit: number): Promise<ReplayResult[]>;
 }
 

@@ -101,7 +101,7 @@ export const AnalyzeRequestSchema = z
     max_tokens: z.number().int().min(1).max(32_000).default(1024),
     budget_usd: z.number().positive().max(1_000).optional(),
     guardrails: GuardrailsSchema.optional(),
-    tags: Tags.optional(),
+    tags: Tags.refine((t) => Object.keys(t).length <= 19, 'at most 19 tags (source is set to analyze)').optional(),
   })
   .strict()
   .refine((r) => (r.prompt === undefined) !== (r.messages === undefined), { message: 'give exactly one of prompt or messages', path: ['prompt'] });

@@ -24,6 +24,8 @@ export const ProgressSchema = RunRefSchema.extend({
   reasons: z.array(z.string()),
   stored: z.number().int().nonnegative(),
   expected: z.number().int().nonnegative(),
+  /** seconds WaitForWork waits before the next check (the state machine reads it) */
+  poll_seconds: z.number().int().positive(),
 });
 export type Progress = z.infer<typeof ProgressSchema>;
 

@@ -7,6 +7,7 @@ import { flattenMessages } from '../domain/capture.js';
 import type { RecommendationRecord } from '../domain/recommendation.js';
 import { AnalyzeRequestSchema } from '../schemas/api.js';
 import type { RunRef } from '../schemas/messages.js';
+import { captureTooLarge } from './capture-traffic.js';
 import type { Needs } from './deps.js';
 import { problem, type RequestProblem } from './errors.js';
 import { type StartReplayDeps, startReplay } from './start-replay.js';
@@ -29,6 +30,8 @@ export type AnalyzeOutcome =
   | { ok: false; problem: RequestProblem };
 
 const TERMINAL = new Set(['completed', 'partial', 'failed']);
+/** The `source` tag of prompts stored by POST /v1/analyze. */
+export const ANALYZE_SOURCE = 'analyze';
 
 export async function analyze(
   deps: AnalyzeDeps,
@@ -58,6 +61,8 @@ export async function analyze(
     return { ok: false, problem: problem(400, 'invalid_analyze_request', 'models: name at least one model besides the baseline', { field: 'models' }) };
   }
   const messages = req.messages ? flattenMessages(req.messages) : [{ role: 'user' as const, content: req.prompt as string }];
+  const tooLarge = captureTooLarge({ messages, completion: '' }, req.messages ? 'messages' : 'prompt');
+  if (tooLarge) return { ok: false, problem: tooLarge };
   const capturedAt = new Date(deps.clock.now()).toISOString();
   const id = `an-${randomUUID()}`;
   // The prompt joins the user's history first; the answers are the run's results for it.
@@ -68,7 +73,8 @@ export async function analyze(
     completion: '',
     usage: null,
     latency_ms: null,
-    tags: { source: 'analyze', ...req.tags },
+    // Marked, so replays of production traffic leave these out unless they ask for them (captures.tags.source).
+    tags: { ...req.tags, source: ANALYZE_SOURCE },
     conversation_id: null,
     user: req.user_id,
     metadata: {},

@@ -18,7 +18,10 @@ const Cursor = z
   .max(600)
   .transform((s, ctx) => {
     try {
-      const parsed = z.object({ captured_at: z.string(), id: z.string() }).parse(JSON.parse(Buffer.from(s, 'base64url').toString('utf8')));
+      const parsed = z
+        .object({ captured_at: z.iso.datetime(), id: z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/) })
+        .strict()
+        .parse(JSON.parse(Buffer.from(s, 'base64url').toString('utf8')));
       return parsed;
     } catch {
       ctx.addIssue({ code: 'custom', message: 'not a cursor this API returned' });
@@ -27,7 +30,7 @@ const Cursor = z
   });
 const encodeCursor = (c: { captured_at: string; id: string } | null): string | null => (c ? Buffer.from(JSON.stringify(c)).toString('base64url') : null);
 
-const ListQuery = z
+const ListFields = z
   .object({
     user: z.string().min(1).max(256).optional(),
     model: z.string().min(1).max(200).optional(),
@@ -37,6 +40,8 @@ const ListQuery = z
     next: Cursor.optional(),
   })
   .strict();
+const fromBeforeTo = (q: { from?: string; to?: string }) => !q.from || !q.to || q.from <= q.to;
+const ListQuery = ListFields.refine(fromBeforeTo, { message: 'must not be after to', path: ['from'] });
 
 function firstIssue(error: z.ZodError, prefix = ''): RequestProblem {
   const issue = error.issues[0];
@@ -115,7 +120,9 @@ export const answerView = (r: ReplayResult): AnswerView => ({
   pairwise: r.pairwise ?? null,
 });
 
-const HistoryQuery = ListQuery.omit({ user: true }).extend({ limit: z.coerce.number().int().min(1).max(50).default(10) });
+const HistoryQuery = ListFields.omit({ user: true })
+  .extend({ limit: z.coerce.number().int().min(1).max(50).default(10) })
+  .refine(fromBeforeTo, { message: 'must not be after to', path: ['from'] });
 
 /** GET /v1/users/{user}/history: the user's prompts and answers, newest first, with every replay answer they got. */
 export async function userHistory(

@@ -11,6 +11,7 @@ export type BrowseReplaysDeps = Needs<'runs' | 'results' | 'captures'>;
 type Outcome<T> = { ok: true; body: T } | { ok: false; problem: RequestProblem };
 
 const RUN_ID = /^run_[0-9a-f-]{36}$/;
+const MAX_PAGES_PER_REQUEST = 10;
 const Next = z.string().min(1).max(400);
 
 const invalid = (error: z.ZodError): RequestProblem => {
@@ -100,7 +101,10 @@ export async function listResults(
   // Pages of the (run, model) partition; a refusal filter may need several of them to fill one page.
   const items: (AnswerView & { capture_id: string })[] = [];
   let cursor: string | null = q.next ? Buffer.from(q.next, 'base64url').toString('utf8') : null;
+  // A rare verdict could mean reading the whole partition: at most a few pages per request, then `next` goes on.
+  let pages = 0;
   do {
+    pages++;
     let page: Awaited<ReturnType<typeof deps.results.page>>;
     try {
       page = await deps.results.page(runId, model, cursor, q.limit);
@@ -111,6 +115,6 @@ export async function listResults(
     }
     for (const r of page.items) if (!q.refusal || r.refusal === q.refusal) items.push({ capture_id: r.capture_id, ...answerView(r) });
     cursor = page.cursor;
-  } while (cursor && items.length < q.limit);
+  } while (cursor && items.length < q.limit && pages < MAX_PAGES_PER_REQUEST);
   return { ok: true, body: { model, items, next: cursor ? Buffer.from(cursor).toString('base64url') : null } };
 }

@@ -41,6 +41,16 @@ function toStored(input: CaptureInput, now: Date): StoredCapture {
   };
 }
 
+/** 413 when a capture cannot be stored: its compressed body must leave room under DynamoDB's 400 KB item limit. */
+export function captureTooLarge(capture: Pick<StoredCapture, 'messages' | 'completion'>, field: string): RequestProblem | null {
+  const bytes = encodeCaptureBody({ messages: capture.messages, completion: capture.completion }).byteLength;
+  if (bytes <= MAX_COMPRESSED_CAPTURE_BYTES) return null;
+  return problem(413, 'capture_too_large', `capture is ${bytes} bytes after compression; the limit is ${MAX_COMPRESSED_CAPTURE_BYTES} bytes`, {
+    field,
+    limit: MAX_COMPRESSED_CAPTURE_BYTES,
+  });
+}
+
 async function storeOne(deps: CaptureTrafficDeps, tenantId: string, raw: unknown, index: number, prefix: string): Promise<ItemOutcome> {
   const parsed = CaptureInputSchema.safeParse(raw);
   if (!parsed.success) {
@@ -48,20 +58,8 @@ async function storeOne(deps: CaptureTrafficDeps, tenantId: string, raw: unknown
     return { index, status: 'rejected', error: { status: 400, error: 'invalid_capture', field, message: `${field}: ${message}` } };
   }
   const capture = toStored(parsed.data, new Date(deps.clock.now()));
-  const bytes = encodeCaptureBody({ messages: capture.messages, completion: capture.completion }).byteLength;
-  if (bytes > MAX_COMPRESSED_CAPTURE_BYTES) {
-    return {
-      index,
-      status: 'rejected',
-      error: {
-        status: 413,
-        error: 'capture_too_large',
-        field: prefix ? `${prefix}.messages` : 'messages',
-        limit: MAX_COMPRESSED_CAPTURE_BYTES,
-        message: `capture is ${bytes} bytes after compression; the limit is ${MAX_COMPRESSED_CAPTURE_BYTES} bytes`,
-      },
-    };
-  }
+  const tooLarge = captureTooLarge(capture, prefix ? `${prefix}.messages` : 'messages');
+  if (tooLarge) return { index, status: 'rejected', error: tooLarge };
   const status = await deps.captures.put(tenantId, capture);
   return { index, status, id: capture.id };
 }

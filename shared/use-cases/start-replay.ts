@@ -77,7 +77,12 @@ export async function startReplay(deps: StartReplayDeps, tenantId: string, body:
       tags: request.captures.tags,
       limit: sample ? SAMPLE_POOL : request.captures.limit,
     }));
-  const chosen = sample ? seededSample(pool, Math.min(sample.size, request.captures.limit), sample.seed) : pool;
+  // Prompts asked through POST /v1/analyze are not production traffic: left out unless the selection asks for them.
+  const asked = request.captures.tags?.source === 'analyze';
+  const production = pinned || asked ? pool : pool.filter((c) => c.tags.source !== 'analyze');
+  // A captured baseline is one model's captured answers: only captures of that model take part.
+  const eligible = request.baseline === 'captured' && request.baseline_model ? production.filter((c) => c.model === request.baseline_model) : production;
+  const chosen = sample ? seededSample(eligible, Math.min(sample.size, request.captures.limit), sample.seed) : eligible;
   if (chosen.length === 0)
     return { ok: false, problem: problem(422, 'no_captures', 'no captures match the selection (time window, tags)', { field: 'captures' }) };
 
@@ -90,9 +95,28 @@ export async function startReplay(deps: StartReplayDeps, tenantId: string, body:
       }),
     };
   }
+  // With a captured baseline, every baseline answer must be that model's own: other models' captures take no part.
+  const selected = captured ? chosen.filter((c) => c.model === baseline) : chosen;
+  if (selected.length === 0)
+    return {
+      ok: false,
+      problem: problem(422, 'no_captures', `no captures of the baseline model "${baseline}" match the selection`, { field: 'baseline_model' }),
+    };
+  if (captured && request.candidate_models.includes(baseline)) {
+    const i = request.candidate_models.indexOf(baseline);
+    return {
+      ok: false,
+      problem: problem(
+        400,
+        'invalid_replay_request',
+        `candidate_models.${i}: "${baseline}" is the captured baseline; a replayed copy of it is not supported yet`,
+        { field: `candidate_models.${i}` },
+      ),
+    };
+  }
   const models = [...new Set([baseline, ...request.candidate_models])];
   if (request.dry_run) {
-    const loaded = await mapConcurrent(chosen, 16, (c) => deps.captures.get(tenantId, c.id));
+    const loaded = await mapConcurrent(selected, 16, (c) => deps.captures.get(tenantId, c.id));
     const estimate = estimateReplay({
       captures: loaded.filter((c): c is NonNullable<typeof c> => c !== null),
       // A captured baseline is priced as its captures' own model (or not at all when the catalog does not know it).
@@ -102,7 +126,7 @@ export async function startReplay(deps: StartReplayDeps, tenantId: string, body:
       priceOverrides: deps.settings.priceOverrides,
       fromCaptures: captured ? [baseline] : [],
     });
-    return { ok: true, dry_run: true, captures: chosen.length, models, baseline_model: baseline, estimate };
+    return { ok: true, dry_run: true, captures: selected.length, models, baseline_model: baseline, estimate };
   }
   const now = deps.clock.now();
   const run = newRunRecord({
@@ -110,14 +134,14 @@ export async function startReplay(deps: StartReplayDeps, tenantId: string, body:
     runId: `run_${randomUUID()}`,
     request: { ...request, baseline_model: baseline },
     models,
-    captures: chosen.length,
+    captures: selected.length,
     now,
     simulated: deps.settings.simulated,
     traffic: pinned ? null : trafficOf(pool, sample ? SAMPLE_POOL : request.captures.limit),
   });
   await deps.runs.create(run);
   const items: WorkItem[] = [];
-  for (const c of chosen) for (const model of models) items.push({ v: 1, tenant_id: tenantId, run_id: run.run_id, capture_id: c.id, model });
+  for (const c of selected) for (const model of models) items.push({ v: 1, tenant_id: tenantId, run_id: run.run_id, capture_id: c.id, model });
   const ref = { tenant_id: tenantId, run_id: run.run_id };
   // The state machine first: whatever happens next, it ends the run (at the latest at its deadline).
   await deps.workflow.startAggregation(ref);
@@ -128,12 +152,12 @@ export async function startReplay(deps: StartReplayDeps, tenantId: string, body:
     await deps.runs.setStatus(ref, 'failed', ['enqueue failed: the work items could not all be queued'], new Date(deps.clock.now()).toISOString());
     throw error;
   }
-  deps.log.info('replay started', { runId: run.run_id, captures: chosen.length, models: models.length });
+  deps.log.info('replay started', { runId: run.run_id, captures: selected.length, models: models.length });
   return {
     ok: true,
     run_id: run.run_id,
     status: 'running',
-    captures: chosen.length,
+    captures: selected.length,
     models,
     expected: run.expected,
     deadline: run.deadline,

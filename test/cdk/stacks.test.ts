@@ -124,6 +124,8 @@ describe('aggregate state machine', () => {
     expect(asl.States[STATE.checkProgress]?.Next).toBe(STATE.isDone);
     expect(asl.States[STATE.waitForWork]?.Type).toBe('Wait');
     expect(asl.States[STATE.waitForWork]?.Next).toBe(STATE.checkProgress);
+    // CheckProgress decides the wait: seconds for a one-prompt analysis (it must answer within 29 s), longer otherwise.
+    expect(asl.States[STATE.waitForWork]?.SecondsPath).toBe('$.poll_seconds');
     expect(asl.States[STATE.allScored]?.Default).toBe(STATE.scoreQuality);
     expect(asl.States[STATE.computeMetrics]?.Next).toBe(STATE.recommend);
     expect(asl.States[STATE.recommend]?.Next).toBe(STATE.needsConfirmation);

@@ -1,5 +1,6 @@
 // POST /v1/analyze through the local stack: one prompt, every model's answer side by side through the replay path,
 // judged, with a record that says one prompt supports no switch; the prompt joins the user's history.
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeAnalyzeHandler } from '../../functions/analyze-api/handler.js';
 import type { SwitchyardClient } from '../../local/client.js';
@@ -48,6 +49,26 @@ describe('POST /v1/analyze', () => {
     expect(item!.replays.map((r) => r.model).sort()).toEqual([...MODELS].sort());
   }, 60_000);
 
+  it('answers 413 for a conversation too large to store, and stores nothing', async () => {
+    const content = randomBytes(450_000).toString('base64');
+    const answer = await client.request('POST', '/v1/analyze', { user_id: 'u-big', messages: [{ role: 'user', content }], models: MODELS.slice(0, 2) });
+    expect(answer.status).toBe(413);
+    expect(answer.body).toMatchObject({ error: 'capture_too_large', field: 'messages', limit: 350_000 });
+    expect((await client.request('GET', '/v1/users/u-big/history')).body.items).toEqual([]);
+  });
+
+  it('leaves analyzed prompts out of replays of production traffic unless asked for', async () => {
+    const replay = await client.request('POST', '/v1/replays', { baseline_model: 'gpt-4o-mini', candidate_models: ['claude-3.5-haiku'], dry_run: true });
+    expect(replay.status).toBe(422);
+    const asked = await client.request('POST', '/v1/replays', {
+      baseline_model: 'gpt-4o-mini',
+      candidate_models: ['claude-3.5-haiku'],
+      captures: { tags: { source: 'analyze' } },
+      dry_run: true,
+    });
+    expect(asked.status).toBe(200);
+  });
+
   it('answers 202 with the run to poll when the run outlasts the wait', async () => {
     const handler = makeAnalyzeHandler(async () => stack.deps, { waitMs: 0 });
     const result = await handler({
@@ -68,12 +89,13 @@ describe('POST /v1/analyze', () => {
     [{ user_id: 'u', prompt: 'hi', models: ['gpt-4o', 'no-such-model'] }, 'models.1'],
     [{ user_id: 'u', prompt: 'hi', models: ['gpt-4o'] }, 'models'],
     [{ user_id: 'u', prompt: 'hi', judge_model: 'nope' }, 'judge_model'],
-    [{ user_id: 'u', prompt: 'hi', modles: ['gpt-4o'] }, ''],
+    [{ user_id: 'u', prompt: 'hi', modles: ['gpt-4o'] }, 'modles'],
+    [{ user_id: 'u', prompt: 'x'.repeat(10) + Array.from({ length: 120_000 }, (_, i) => ((i * 7919) % 104729).toString(36)).join(' ') }, 'prompt'],
     [{ user_id: 'u', prompt: '' }, 'prompt'],
   ])('answers 400 naming the field for %j, and stores nothing', async (body, field) => {
     const answer = await client.request('POST', '/v1/analyze', body);
-    expect(answer.status).toBe(400);
-    expect(String(answer.body.field ?? '')).toContain(field);
+    expect([400, 413]).toContain(answer.status);
+    expect(`${answer.body.field} ${answer.body.message}`).toContain(field);
     expect((await client.request('GET', '/v1/users/u/history')).body.items).toEqual([]);
   });
 });

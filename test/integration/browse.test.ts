@@ -78,12 +78,37 @@ describe('GET /v1/captures', () => {
     ['limit=abc', 'limit'],
     ['from=yesterday', 'from'],
     ['next=not-a-cursor', 'next'],
-    ['sort=asc', '(query)'],
+    ['sort=asc', 'sort'],
     ['tag.=x', 'tag.'],
+    [`from=${encodeURIComponent('2026-11-02T00:00:00Z')}&to=${encodeURIComponent('2026-11-01T00:00:00Z')}`, 'from'],
+    [`next=${Buffer.from(JSON.stringify({ captured_at: 'x', id: 'b-1' })).toString('base64url')}`, 'next'],
   ])('answers 400 naming the parameter for %s', async (query, field) => {
     const answer = await acme.request('GET', `/v1/captures?${query}`);
     expect(answer.status).toBe(400);
-    expect(String(answer.body.field)).toContain(field === '(query)' ? '' : field);
+    expect(String(answer.body.message)).toContain(field);
+  });
+
+  it('answers an empty page, not an error, when a cursor lies before the window', async () => {
+    const cursor = Buffer.from(JSON.stringify({ captured_at: '2026-10-01T00:00:00.000Z', id: 'b-0' })).toString('base64url');
+    const answer = await acme.request('GET', `/v1/captures?from=${encodeURIComponent('2026-11-01T00:00:00Z')}&next=${cursor}`);
+    expect(answer.status).toBe(200);
+    expect(answer.body.items).toEqual([]);
+  });
+
+  it('pages through captures that share one timestamp without skipping any', async () => {
+    const same = '2026-10-15T00:00:00.000Z';
+    const ids = ['t-B', 't-a', 't-D', 't-c', 't_e', 't-1'];
+    expect(await acme.captureAll(ids.map((id, i) => ({ ...capture(100 + i, 'carol', 'ties'), id, captured_at: same })))).toMatchObject({ stored: ids.length });
+    for (const filter of ['tag.use_case=ties', 'user=carol']) {
+      const seen: string[] = [];
+      let next: unknown = null;
+      do {
+        const page = await acme.request('GET', `/v1/captures?${filter}&limit=1${next ? `&next=${next}` : ''}`);
+        seen.push(...(page.body.items as { id: string }[]).map((i) => i.id));
+        next = page.body.next;
+      } while (next);
+      expect([...seen].sort()).toEqual([...ids].sort());
+    }
   });
 });
 
@@ -142,19 +167,30 @@ describe('runs and their answers', () => {
     expect(items.every((i) => i.refusal === 'none' || i.refusal === 'full' || i.refusal === 'partial')).toBe(true);
     const rest = await acme.request('GET', `/v1/replays/${runId}/results?model=claude-3.5-haiku&limit=4&next=${page.body.next}`);
     expect((rest.body.items as unknown[]).length).toBe(2);
-    const none = await acme.request('GET', `/v1/replays/${runId}/results?model=claude-3.5-haiku&refusal=none`);
-    expect((none.body.items as { refusal: string }[]).every((i) => i.refusal === 'none')).toBe(true);
+    const all = (await acme.request('GET', `/v1/replays/${runId}/results?model=claude-3.5-haiku&limit=100`)).body.items as { refusal: string }[];
+    for (const verdict of ['none', 'full']) {
+      const only = (await acme.request('GET', `/v1/replays/${runId}/results?model=claude-3.5-haiku&refusal=${verdict}&limit=100`)).body.items as {
+        refusal: string;
+      }[];
+      // Exactly the answers with that verdict: a filter that did nothing would return all six.
+      expect(only.length).toBe(all.filter((i) => i.refusal === verdict).length);
+      expect(only.every((i) => i.refusal === verdict)).toBe(true);
+    }
   });
 
   it.each([
     ['model=gpt-4', 'model'],
     ['refusal=maybe', 'refusal'],
     ['next=eyJwayI6IlgifQ', 'next'],
-    ['colour=red', ''],
+    ['colour=red', 'colour'],
   ])('answers 400 for %s', async (query, field) => {
     const answer = await acme.request('GET', `/v1/replays/${runId}/results?${query}`);
     expect(answer.status).toBe(400);
-    expect(String(answer.body.field ?? '')).toContain(field);
+    expect(String(answer.body.message)).toContain(field);
+  });
+
+  it("keeps a user's history to its tenant", async () => {
+    expect((await other.request('GET', '/v1/users/alice/history')).body.items).toEqual([]);
   });
 
   it("answers 404 for another tenant's run", async () => {

@@ -72,6 +72,22 @@ describe('a captured baseline', () => {
     expect(done.spend_usd as number).toBeCloseTo(candidateSpend, 10);
   }, 90_000);
 
+  it("takes only the baseline model's own captures, and refuses a candidate that is the captured baseline", async () => {
+    expect(
+      await client.captureAll([{ id: 'other-1', model: 'gpt-4o', messages: [{ role: 'user', content: 'A different model.' }], completion: 'x' }]),
+    ).toMatchObject({ stored: 1 });
+    const dry = await client.request('POST', '/v1/replays', {
+      baseline: 'captured',
+      baseline_model: FINE_TUNED,
+      candidate_models: ['gpt-4o-mini'],
+      dry_run: true,
+    });
+    expect(dry.body.captures).toBe(N);
+    const same = await client.request('POST', '/v1/replays', { baseline: 'captured', baseline_model: FINE_TUNED, candidate_models: [FINE_TUNED] });
+    expect(same.status).toBe(400);
+    expect(same.body.field).toBe('candidate_models.0');
+  });
+
   it('still rejects an unknown baseline model when the baseline is replayed', async () => {
     const answer = await client.request('POST', '/v1/replays', { candidate_models: ['gpt-4o-mini'] });
     expect(answer.status).toBe(422);

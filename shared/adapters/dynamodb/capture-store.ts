@@ -6,6 +6,16 @@ import { CaptureBodySchema, CaptureItemSchema, CaptureRefItemSchema } from '../.
 import { CorruptItemError, isConditionFailure } from './client.js';
 import { CAPTURE_SHARDS, GSI_BY_OWNER, GSI_BY_TIME, keys } from './keys.js';
 
+/** Newest first, ties by id descending: the byte order of the index's `captured_at#id` sort key, so cursors agree. */
+const newestFirst = (a: { captured_at: string; id: string }, b: { captured_at: string; id: string }): number => {
+  const ka = `${a.captured_at}#${a.id}`;
+  const kb = `${b.captured_at}#${b.id}`;
+  return ka < kb ? 1 : ka > kb ? -1 : 0;
+};
+
+/** Query pages one partition may read for one browsing request before the page ends early (bounded latency). */
+const MAX_READS_PER_PARTITION = 5;
+
 export class DynamoCaptureStore implements CaptureStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
@@ -71,6 +81,7 @@ export class DynamoCaptureStore implements CaptureStore {
 
   async list(tenantId: string, filter: CaptureFilter): Promise<CaptureRef[]> {
     const perShard = await Promise.all(Array.from({ length: CAPTURE_SHARDS }, (_, shard) => this.listShard(keys.capturePartition(tenantId, shard), filter)));
+    // Replay selection keeps its historical tie order (ids ascending) so a selection never changes under a run.
     return perShard
       .flat()
       .sort((a, b) => (a.captured_at === b.captured_at ? a.id.localeCompare(b.id) : a.captured_at < b.captured_at ? 1 : -1))
@@ -123,16 +134,35 @@ export class DynamoCaptureStore implements CaptureStore {
           pk: keys.capturePartition(tenantId, shard),
         }));
     const perPartition = await Promise.all(partitions.map((p) => this.queryPartition(p, q, q.limit + 1)));
-    const merged = perPartition.flat().sort((a, b) => (a.captured_at === b.captured_at ? b.id.localeCompare(a.id) : a.captured_at < b.captured_at ? 1 : -1));
+    // A partition that stopped at its read cap (a rare filter) has not looked below where it stopped: the page ends
+    // there, and `next` goes on from there, so nothing is skipped.
+    const stops = perPartition.map((r) => r.stoppedAt).filter((s): s is string => s !== null);
+    // The newest stop wins; sort keys are strings (byte order), so no Math.max here.
+    const boundary = stops.length ? ([...stops].sort().at(-1) ?? null) : null;
+    const merged = perPartition
+      .flatMap((r) => r.items)
+      .filter((i) => boundary === null || keys.captureTimeSort(i.captured_at, i.id) >= boundary)
+      .sort(newestFirst);
     const items = merged.slice(0, q.limit);
     const last = items[items.length - 1];
-    return { items, next: merged.length > q.limit && last ? { captured_at: last.captured_at, id: last.id } : null };
+    if (merged.length > q.limit && last) return { items, next: { captured_at: last.captured_at, id: last.id } };
+    if (boundary !== null) {
+      const cut = boundary.indexOf('#');
+      return { items, next: { captured_at: boundary.slice(0, cut), id: boundary.slice(cut + 1) } };
+    }
+    return { items, next: null };
   }
 
-  private async queryPartition(p: { index: string; pkName: string; skName: string; pk: string }, q: CaptureQuery, want: number): Promise<CapturePage['items']> {
+  private async queryPartition(
+    p: { index: string; pkName: string; skName: string; pk: string },
+    q: CaptureQuery,
+    want: number,
+  ): Promise<{ items: CapturePage['items']; stoppedAt: string | null }> {
     const found: CapturePage['items'] = [];
     const lo = q.from ?? '0000';
     const hi = q.after ? keys.captureTimeSort(q.after.captured_at, q.after.id) : `${q.to ?? '9999'}#\uffff`;
+    // DynamoDB rejects BETWEEN with its bounds reversed: nothing can match, so the page is empty.
+    if (hi < lo) return { items: found, stoppedAt: null };
     const filters: string[] = [];
     const names: Record<string, string> = { '#pk': p.pkName, '#sk': p.skName };
     const values: Record<string, unknown> = { ':pk': p.pk, ':lo': lo, ':hi': hi };
@@ -148,6 +178,7 @@ export class DynamoCaptureStore implements CaptureStore {
       values[`:t${i}`] = v;
     }
     let start: Record<string, unknown> | undefined;
+    let reads = 0;
     do {
       const out = await this.db.send(
         new QueryCommand({
@@ -175,10 +206,11 @@ export class DynamoCaptureStore implements CaptureStore {
           tags: item.data.tags,
           ...(p.index === GSI_BY_OWNER ? { user: item.data.user } : {}),
         });
-        if (found.length >= want) return found;
+        if (found.length >= want) return { items: found, stoppedAt: null };
       }
       start = out.LastEvaluatedKey;
+      if (start && ++reads >= MAX_READS_PER_PARTITION) return { items: found, stoppedAt: String(start[p.skName]) };
     } while (start);
-    return found;
+    return { items: found, stoppedAt: null };
   }
 }

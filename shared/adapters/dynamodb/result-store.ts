@@ -62,7 +62,10 @@ export class DynamoResultStore implements ResultStore {
     return { gsi2pk: keys.captureResultsPartition(item.tenant_id, item.capture_id), gsi2sk: `${item.run_id}#${item.model}` };
   }
 
-  /** Every stored result of one capture (newest run first), at most `limit`: keys from gsi2, items by BatchGet. */
+  /**
+   * Stored results of one capture across runs and models, at most `limit` (keys from gsi2, items by BatchGet), sorted
+   * by when they were stored, newest first. A BatchGet key still unprocessed after five tries is an error, not a gap.
+   */
   async forCapture(tenantId: string, captureId: string, limit: number): Promise<ReplayResult[]> {
     const out = await this.db.send(
       new QueryCommand({
@@ -83,6 +86,7 @@ export class DynamoResultStore implements ResultStore {
         for (const raw of got.Responses?.[this.table] ?? []) if (raw.status !== 'pending') results.push(toResult(raw));
         request = got.UnprocessedKeys as typeof request;
       }
+      if (request && Object.keys(request).length > 0) throw new Error('results of a capture could not all be read (DynamoDB left keys unprocessed)');
     }
     return results.sort((a, b) => (a.stored_at === b.stored_at ? a.model.localeCompare(b.model) : a.stored_at < b.stored_at ? 1 : -1));
   }

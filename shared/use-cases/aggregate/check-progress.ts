@@ -1,5 +1,5 @@
 // State CheckProgress: is every work item stored, or has the deadline passed? Keys and counts only (256 KiB state).
-import type { RunRecord } from '../../domain/run.js';
+import { pollSecondsFor, type RunRecord } from '../../domain/run.js';
 import type { Progress, RunRef } from '../../schemas/messages.js';
 import type { Needs } from '../deps.js';
 import { loadRun } from './load-run.js';
@@ -9,7 +9,7 @@ export type CheckProgressDeps = Needs<'runs' | 'results' | 'clock'>;
 /** CheckProgress: done when every work item has a result, or the deadline has passed. */
 export async function checkProgress(deps: CheckProgressDeps, ref: RunRef): Promise<Progress> {
   const run = await loadRun(deps, ref);
-  const base = { ...ref, stored: run.stored, expected: run.expected };
+  const base = { ...ref, stored: run.stored, expected: run.expected, poll_seconds: pollSecondsFor(run.expected) };
   if (run.status !== 'running') return { ...base, done: true, reasons: run.reasons };
   let stored = run.stored;
   if (stored < run.expected && deps.clock.now() >= Date.parse(run.deadline)) {
