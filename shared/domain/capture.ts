@@ -6,7 +6,13 @@ import { type TokenUsage, TokenUsageSchema } from './usage.js';
 
 export const ROLES = ['system', 'user', 'assistant', 'tool', 'developer'] as const;
 
-export const ChatMessageSchema = z.object({ role: z.enum(ROLES), content: z.string() });
+export const ChatMessageSchema = z.object({
+  role: z.enum(ROLES),
+  /** the text models are sent and judges read (text parts joined by newlines) */
+  content: z.string(),
+  /** the message's text parts as sent, when it came as parts: kept, never silently flattened away */
+  parts: z.array(z.object({ type: z.literal('text'), text: z.string() })).optional(),
+});
 export type ChatMessage = z.infer<typeof ChatMessageSchema>;
 
 /** A capture as stored: text-only messages, the completion it got, and what is known about the call. */
@@ -42,10 +48,11 @@ export const MAX_COMPRESSED_CAPTURE_BYTES = 350_000;
 type MessageIn = { role: ChatMessage['role']; content: string | { type: 'text'; text: string }[] };
 
 export function flattenMessages(messages: readonly MessageIn[]): ChatMessage[] {
-  return messages.map((m) => ({
-    role: m.role,
-    content: typeof m.content === 'string' ? m.content : m.content.map((p) => p.text).join('\n'),
-  }));
+  return messages.map((m) =>
+    typeof m.content === 'string'
+      ? { role: m.role, content: m.content }
+      : { role: m.role, content: m.content.map((p) => p.text).join('\n'), parts: m.content.map((p) => ({ type: 'text' as const, text: p.text })) },
+  );
 }
 
 /** Id for a capture sent without one: the same content always gets the same id. */

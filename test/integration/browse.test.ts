@@ -126,6 +126,22 @@ describe('GET /v1/captures/{id} and a user history', () => {
     expect((got.body.messages as { content: string }[])[0]?.content).toContain('account 3');
   });
 
+  it('keeps a message sent as text parts as parts, beside the joined text models are sent', async () => {
+    const parts = [
+      { type: 'text' as const, text: 'First part.' },
+      { type: 'text' as const, text: 'Second part.' },
+    ];
+    const stored = await acme.request('POST', '/v1/captures', {
+      id: 'parts-1',
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'user', content: parts }],
+      completion: 'ok',
+    });
+    expect(stored.status).toBe(201);
+    const got = await acme.request('GET', '/v1/captures/parts-1');
+    expect((got.body.messages as unknown[])[0]).toEqual({ role: 'user', content: 'First part.\nSecond part.', parts });
+  });
+
   it("lists a user's prompts and answers with every replay answer they got", async () => {
     const history = await acme.request('GET', '/v1/users/bob/history');
     expect(history.status).toBe(200);

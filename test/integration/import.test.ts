@@ -147,7 +147,17 @@ describe('switchyard import', () => {
       captured_at: '2026-01-01T00:00:00.000Z',
     });
     expect(await stack.deps.captures.get(TENANT, 'openai:chatcmpl-it-2')).toMatchObject({ user: 'cust-2', conversation_id: 'conv-2' });
-    expect((await stack.deps.captures.get(TENANT, 'openai:chatcmpl-it-7'))?.messages).toEqual([{ role: 'user', content: 'Part one.\nPart two.' }]);
+    // Text parts keep their structure beside the joined text models are sent.
+    expect((await stack.deps.captures.get(TENANT, 'openai:chatcmpl-it-7'))?.messages).toEqual([
+      {
+        role: 'user',
+        content: 'Part one.\nPart two.',
+        parts: [
+          { type: 'text', text: 'Part one.' },
+          { type: 'text', text: 'Part two.' },
+        ],
+      },
+    ]);
     expect(await stack.deps.captures.get(TENANT, 'openai:chatcmpl-it-5')).toBeNull();
 
     const second = await importCli(file, 'openai');
