@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_SETTINGS } from '../shared/config/settings.js';
 import { seededRandom } from '../shared/domain/random.js';
 import type { ReplayResult } from '../shared/domain/result.js';
-import type { RunRecord } from '../shared/domain/run.js';
+import { newRunRecord, type RunRecord } from '../shared/domain/run.js';
 import type { RunMetrics } from '../shared/domain/run-metrics.js';
 import type { ResultStore, RunStore } from '../shared/ports/index.js';
 import { silentLog } from '../shared/runtime/platform.js';
@@ -73,39 +73,30 @@ function syntheticResults(capturesPerModel: number): ResultStore {
 
 async function measure(total: number) {
   const perModel = Math.ceil(total / MODELS.length);
+  // A run as replay-start creates it (newRunRecord), with every work item stored and the aggregate under way.
   const run: RunRecord = {
-    tenant_id: 't',
-    run_id: 'bench',
+    ...newRunRecord({
+      tenantId: 't',
+      runId: 'bench',
+      request: {
+        candidate_models: MODELS.slice(1),
+        baseline_model: MODELS[0]!,
+        baseline: 'replayed',
+        judge_model: 'gpt-4o',
+        captures: { limit: perModel },
+        deadline_minutes: 60,
+        max_tokens: 512,
+        dry_run: false,
+        refusal_second_opinion: false,
+      },
+      models: MODELS,
+      captures: perModel,
+      now: Date.parse('2026-01-01T00:00:00Z'),
+      simulated: true,
+      traffic: { matched: perModel, first_at: '2025-12-01T00:00:00Z', last_at: '2026-01-01T00:00:00Z', capped: false },
+    }),
     status: 'aggregating',
-    reasons: [],
-    request: {
-      candidate_models: MODELS.slice(1),
-      baseline_model: MODELS[0]!,
-      baseline: 'replayed',
-      judge_model: 'gpt-4o',
-      captures: { limit: perModel },
-      deadline_minutes: 60,
-      max_tokens: 512,
-      dry_run: false,
-      refusal_second_opinion: false,
-    },
-    models: MODELS,
-    expected: perModel * MODELS.length,
-    captures: perModel,
     stored: perModel * MODELS.length,
-    cost_usd: 0,
-    double_calls: 0,
-    reserved_usd: 0,
-    judge_cost_usd: 0,
-    judge_verdicts: 0,
-    skipped: 0,
-    dead_lettered: 0,
-    created_at: '2026-01-01T00:00:00Z',
-    deadline: '2026-01-01T01:00:00Z',
-    finished_at: null,
-    simulated: true,
-    traffic: { matched: perModel, first_at: '2025-12-01T00:00:00Z', last_at: '2026-01-01T00:00:00Z', capped: false },
-    headline: null,
   };
   let metrics: RunMetrics | null = null;
   let record: unknown = null;

@@ -1,19 +1,13 @@
 // `switchyard compare "PROMPT"`: POST /v1/analyze against an API (--api/--token), or against a local stack started for
 // the occasion, then one prompt's answers side by side: a table of cost, quality, refusal and latency, then each answer.
 import { parseArgs } from 'node:util';
+import type { AnalyzeAnswer } from '../shared/use-cases/analyze.js';
 import { SwitchyardClient } from './client.js';
 import { describeReplayProgress, progress } from './progress.js';
 import { startLocalStack } from './stack.js';
 
-type Row = {
-  model: string;
-  answer: string | null;
-  cost_usd: number | null;
-  quality: number | null;
-  refusal: string | null;
-  latency_ms: number | null;
-  error: string | null;
-};
+/** One model's answer as POST /v1/analyze returns it. */
+type Row = AnalyzeAnswer;
 
 const cell = (x: number | null, digits: number, prefix = '') => (x === null || !Number.isFinite(x) ? '—' : `${prefix}${x.toFixed(digits)}`);
 

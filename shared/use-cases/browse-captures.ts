@@ -1,7 +1,7 @@
 // Browsing captured traffic: a filtered page of captures, one capture whole, and one end user's history with every
 // replay answer their prompts got. Tenant-scoped; every list is served by an index (see docs/design.md).
 import { z } from 'zod';
-import type { StoredCapture } from '../domain/capture.js';
+import type { CaptureQuery, StoredCapture } from '../domain/capture.js';
 import type { ReplayResult } from '../domain/result.js';
 import type { Needs } from './deps.js';
 import { problem, type RequestProblem } from './errors.js';
@@ -66,6 +66,28 @@ function splitTags(query: Readonly<Record<string, string | undefined>>): { rest:
   return { rest, tags };
 }
 
+type ParsedList = { user?: string; model?: string; from?: string; to?: string; limit: number; next?: { captured_at: string; id: string } };
+
+/** A browsing query string → the store's query, or the 400 naming the first bad parameter. */
+function parseQuery(schema: z.ZodType<ParsedList>, query: Readonly<Record<string, string | undefined>>): { query: CaptureQuery } | { problem: RequestProblem } {
+  const split = splitTags(query);
+  if ('status' in split) return { problem: split };
+  const parsed = schema.safeParse(split.rest);
+  if (!parsed.success) return { problem: firstIssue(parsed.error) };
+  const q = parsed.data;
+  return {
+    query: {
+      user: q.user,
+      model: q.model,
+      from: q.from,
+      to: q.to,
+      tags: Object.keys(split.tags).length ? split.tags : undefined,
+      limit: q.limit,
+      after: q.next,
+    },
+  };
+}
+
 export type CaptureSummary = { id: string; model: string; captured_at: string; tags: Record<string, string>; user?: string | null };
 
 /** GET /v1/captures: newest first, filtered by user, model, tags and time; `next` continues after this page. */
@@ -74,20 +96,9 @@ export async function listCaptures(
   tenantId: string,
   query: Readonly<Record<string, string | undefined>>,
 ): Promise<Outcome<{ items: CaptureSummary[]; next: string | null }>> {
-  const split = splitTags(query);
-  if ('status' in split) return { ok: false, problem: split };
-  const parsed = ListQuery.safeParse(split.rest);
-  if (!parsed.success) return { ok: false, problem: firstIssue(parsed.error) };
-  const q = parsed.data;
-  const page = await deps.captures.page(tenantId, {
-    user: q.user,
-    model: q.model,
-    from: q.from,
-    to: q.to,
-    tags: Object.keys(split.tags).length ? split.tags : undefined,
-    limit: q.limit,
-    after: q.next,
-  });
+  const q = parseQuery(ListQuery, query);
+  if ('problem' in q) return { ok: false, problem: q.problem };
+  const page = await deps.captures.page(tenantId, q.query);
   return { ok: true, body: { items: page.items, next: encodeCursor(page.next) } };
 }
 
@@ -132,20 +143,9 @@ export async function userHistory(
   query: Readonly<Record<string, string | undefined>>,
 ): Promise<Outcome<{ user: string; items: (StoredCapture & { replays: AnswerView[] })[]; next: string | null }>> {
   if (!user || user.length > 256) return { ok: false, problem: problem(400, 'invalid_user', 'user: 1 to 256 characters', { field: 'user' }) };
-  const split = splitTags(query);
-  if ('status' in split) return { ok: false, problem: split };
-  const parsed = HistoryQuery.safeParse(split.rest);
-  if (!parsed.success) return { ok: false, problem: firstIssue(parsed.error) };
-  const q = parsed.data;
-  const page = await deps.captures.page(tenantId, {
-    user,
-    model: q.model,
-    from: q.from,
-    to: q.to,
-    tags: Object.keys(split.tags).length ? split.tags : undefined,
-    limit: q.limit,
-    after: q.next,
-  });
+  const q = parseQuery(HistoryQuery, query);
+  if ('problem' in q) return { ok: false, problem: q.problem };
+  const page = await deps.captures.page(tenantId, { ...q.query, user });
   const items = await Promise.all(
     page.items.map(async (ref) => {
       const [capture, results] = await Promise.all([deps.captures.get(tenantId, ref.id), deps.results.forCapture(tenantId, ref.id, 100)]);
