@@ -59,13 +59,8 @@ export async function startApiServer(options: {
       }
       if (!auth.isAuthorized || !auth.context) return send(res, 403, { message: 'Forbidden' });
 
-      // Malformed percent-encoding in a path parameter is the client's error (API Gateway answers 400 too).
-      let pathParameters: Record<string, string>;
-      try {
-        pathParameters = Object.fromEntries(route.params.map((p, i) => [p, decodeURIComponent(match![i + 1] ?? '')]));
-      } catch {
-        return send(res, 400, { message: 'Bad Request: malformed percent-encoding in the path' });
-      }
+      // Path parameters go to the handler still percent-encoded, as API Gateway passes them: the handler decodes.
+      const pathParameters = Object.fromEntries(route.params.map((p, i) => [p, match![i + 1] ?? '']));
       const now = Date.now();
       const body = Buffer.concat(chunks).toString('utf8');
       const event = {

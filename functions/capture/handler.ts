@@ -3,7 +3,7 @@
 import { type HttpEvent, type HttpResult, json, parseJsonBody, problemResponse, tenantOf, unauthorized } from '../../shared/runtime/http.js';
 import { fromEnvironment } from '../../shared/runtime/lambda.js';
 import { captureWiring } from '../../shared/runtime/wiring/capture.js';
-import { type CaptureTrafficDeps, captureTraffic } from '../../shared/use-cases/capture-traffic.js';
+import { type CaptureTrafficDeps, captureTraffic, type ItemOutcome } from '../../shared/use-cases/capture-traffic.js';
 
 export function makeCaptureHandler(getDeps: () => Promise<CaptureTrafficDeps>) {
   return async (event: HttpEvent): Promise<HttpResult> => {
@@ -17,16 +17,31 @@ export function makeCaptureHandler(getDeps: () => Promise<CaptureTrafficDeps>) {
         return problemResponse(outcome.problem);
       case 'single': {
         const item = outcome.item;
-        if (item.status === 'rejected') {
-          const { status, ...error } = item.error;
-          return json(status, error);
+        switch (item.status) {
+          case 'rejected':
+          case 'failed': {
+            const { status, ...error } = item.error;
+            return json(status, error);
+          }
+          case 'conflict':
+            return json(409, {
+              error: 'conflict',
+              message: `id: ${item.id} is already stored with different content`,
+              field: 'id',
+              id: item.id,
+              content_hash: item.content_hash,
+              stored_hash: item.stored_hash,
+            });
+          default:
+            return json(item.status === 'stored' ? 201 : 200, { id: item.id, status: item.status });
         }
-        return json(item.status === 'stored' ? 201 : 200, { id: item.id, status: item.status });
       }
       case 'batch': {
-        const count = (s: string) => outcome.items.filter((i) => i.status === s).length;
-        const rejected = count('rejected');
-        return json(rejected > 0 ? 207 : 200, { stored: count('stored'), duplicates: count('duplicate'), rejected, results: outcome.items });
+        const count = (s: ItemOutcome['status']) => outcome.items.filter((i) => i.status === s).length;
+        const [stored, duplicates, conflicts, rejected, failed] = (['stored', 'duplicate', 'conflict', 'rejected', 'failed'] as const).map(count);
+        // 207 whenever some item was not stored (or already there): the per-item results say which and why.
+        const partial = (conflicts ?? 0) + (rejected ?? 0) + (failed ?? 0) > 0;
+        return json(partial ? 207 : 200, { stored, duplicates, conflicts, rejected, failed, results: outcome.items });
       }
     }
   };

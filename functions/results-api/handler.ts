@@ -1,5 +1,5 @@
 // GET /v1/replays, GET /v1/replays/{id}, GET /v1/replays/{id}/results — adapters around the replay read use cases.
-import { type HttpEvent, type HttpResult, json, problemResponse, tenantOf, unauthorized } from '../../shared/runtime/http.js';
+import { type HttpEvent, type HttpResult, json, pathParam, problemResponse, tenantOf, unauthorized } from '../../shared/runtime/http.js';
 import { fromEnvironment } from '../../shared/runtime/lambda.js';
 import { resultsWiring } from '../../shared/runtime/wiring/results-api.js';
 import { type BrowseReplaysDeps, listReplays, listResults } from '../../shared/use-cases/browse-replays.js';
@@ -9,8 +9,10 @@ export function makeResultsHandler(getDeps: () => Promise<BrowseReplaysDeps>) {
   return async (event: HttpEvent): Promise<HttpResult> => {
     const tenant = tenantOf(event);
     if (!tenant) return unauthorized();
+    const param = pathParam(event, 'id');
+    if (!param.ok) return param.result;
+    const id = param.value;
     const deps = await getDeps();
-    const id = event.pathParameters?.id ?? '';
     const query = event.queryStringParameters ?? {};
     const outcome =
       event.routeKey === 'GET /v1/replays'

@@ -36,7 +36,7 @@ export type ImportEnv = {
   progress?: { tty?: boolean; plainEveryMs?: number; plainEveryLines?: number };
 };
 
-export type ImportSummary = { lines: number; stored: number; duplicate: number; skipped: number; rejected: number; seconds: number; lines_per_s: number };
+export type ImportSummary = Counts & { lines: number; seconds: number; lines_per_s: number };
 
 export class ImportInterrupted extends Error {
   override readonly name = 'ImportInterrupted';
@@ -125,8 +125,8 @@ export async function importFile(options: ImportOptions, env: ImportEnv): Promis
     segment.counts[kind]++;
     live[kind]++;
   };
-  const rejectLine = (segment: Segment, line: number, reason: string) => {
-    count(segment, 'rejected');
+  const rejectLine = (segment: Segment, line: number, reason: string, kind: 'rejected' | 'conflict' | 'failed' = 'rejected') => {
+    count(segment, kind);
     if (++reported <= reportLimit) note(`line ${line}: ${reason}`);
   };
   const skipLine = (reason: string) => {
@@ -152,8 +152,9 @@ export async function importFile(options: ImportOptions, env: ImportEnv): Promis
       .then(
         (results) => {
           for (const [i, result] of results.entries()) {
-            if (result.status === 'rejected') rejectLine(segment, sent.lines[i]!, `rejected by the API: ${result.reason}`);
-            else count(segment, result.status);
+            if (!('reason' in result)) count(segment, result.status);
+            else
+              rejectLine(segment, sent.lines[i]!, `${result.status === 'rejected' ? 'rejected' : result.status} by the API: ${result.reason}`, result.status);
           }
           segment.done = true;
           advance();
@@ -260,7 +261,8 @@ export async function importFile(options: ImportOptions, env: ImportEnv): Promis
   const skips = [...skipReasons].map(([reason, k]) => `${k} ${reason}`).join(', ');
   note(
     `import ${options.format}: ${summary.lines} lines in ${summary.seconds} s (${summary.lines_per_s} lines/s): ${summary.stored} stored, ` +
-      `${summary.duplicate} duplicate, ${summary.skipped} skipped${skips ? ` (${skips})` : ''}, ${summary.rejected} rejected`,
+      `${summary.duplicate} duplicate, ${summary.skipped} skipped${skips ? ` (${skips})` : ''}, ${summary.rejected} rejected` +
+      (summary.conflict || summary.failed ? `, ${summary.conflict} conflict, ${summary.failed} failed (not stored)` : ''),
   );
   return summary;
 }

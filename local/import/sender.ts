@@ -3,7 +3,7 @@
 // or a batch that keeps failing, is fatal: the import stops with the reason.
 import { z } from 'zod';
 
-export type ItemResult = { status: 'stored' | 'duplicate' } | { status: 'rejected'; reason: string };
+export type ItemResult = { status: 'stored' | 'duplicate' } | { status: 'rejected' | 'conflict' | 'failed'; reason: string };
 
 export class ImportFatalError extends Error {
   override readonly name = 'ImportFatalError';
@@ -15,9 +15,10 @@ const BatchAnswerSchema = z.object({
       z.object({ index: z.number().int().nonnegative(), status: z.enum(['stored', 'duplicate']) }),
       z.object({
         index: z.number().int().nonnegative(),
-        status: z.literal('rejected'),
+        status: z.enum(['rejected', 'failed']),
         error: z.object({ status: z.number().optional(), error: z.string().optional(), message: z.string().optional() }),
       }),
+      z.object({ index: z.number().int().nonnegative(), status: z.literal('conflict'), id: z.string(), stored_hash: z.string() }),
     ]),
   ),
 });
@@ -118,12 +119,14 @@ function readResults(text: string, count: number): ItemResult[] {
   for (const r of parsed.data.results) {
     if (r.index >= count) throw new ImportFatalError(`the API answered for capture ${r.index} of a batch of ${count}`);
     out[r.index] =
-      r.status === 'rejected'
+      r.status === 'rejected' || r.status === 'failed'
         ? {
-            status: 'rejected',
-            reason: `${r.error.status ?? ''} ${(r.error.message ?? r.error.error ?? 'rejected').replace(/captures\[\d+\]\.?/g, '')}`.trim(),
+            status: r.status,
+            reason: `${r.error.status ?? ''} ${(r.error.message ?? r.error.error ?? r.status).replace(/captures\[\d+\]\.?/g, '')}`.trim(),
           }
-        : { status: r.status };
+        : r.status === 'conflict'
+          ? { status: 'conflict', reason: `409 id ${r.id} is already stored with different content (${r.stored_hash.slice(0, 19)}…)` }
+          : { status: r.status };
   }
   const answered = out.filter((r): r is ItemResult => r !== undefined);
   if (answered.length !== count) throw new ImportFatalError(`the API's answer to a batch of ${count} misses some captures`);

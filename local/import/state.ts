@@ -10,16 +10,22 @@ export const CountsSchema = z.object({
   duplicate: z.number().int().nonnegative(),
   skipped: z.number().int().nonnegative(),
   rejected: z.number().int().nonnegative(),
+  /** ids the API already holds with different content (409 per item): not overwritten */
+  conflict: z.number().int().nonnegative().default(0),
+  /** items whose write failed on the server: not stored; importing the file again sends them again */
+  failed: z.number().int().nonnegative().default(0),
 });
 export type Counts = z.infer<typeof CountsSchema>;
 
-export const zeroCounts = (): Counts => ({ stored: 0, duplicate: 0, skipped: 0, rejected: 0 });
+export const zeroCounts = (): Counts => ({ stored: 0, duplicate: 0, skipped: 0, rejected: 0, conflict: 0, failed: 0 });
 
 export function addCounts(into: Counts, from: Counts): void {
   into.stored += from.stored;
   into.duplicate += from.duplicate;
   into.skipped += from.skipped;
   into.rejected += from.rejected;
+  into.conflict += from.conflict;
+  into.failed += from.failed;
 }
 
 const StateSchema = z.object({

@@ -30,6 +30,8 @@ export const StoredCaptureSchema = z.object({
   /** the client's own metadata, as sent */
   metadata: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
   captured_at: z.string(),
+  /** hash of the content as the client sent it (see captureContentHash); absent on captures stored before it existed */
+  content_hash: z.string().optional(),
 });
 export type StoredCapture = z.infer<typeof StoredCaptureSchema>;
 
@@ -60,6 +62,27 @@ export function contentId(model: string, messages: readonly ChatMessage[], compl
   const h = createHash('sha256');
   h.update(JSON.stringify([model, messages.map((m) => [m.role, m.content]), completion]));
   return `h-${h.digest('hex').slice(0, 32)}`;
+}
+
+/** A JSON text with object keys sorted, so equal content always hashes the same. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (typeof value === 'object' && value !== null) {
+    const entries = Object.entries(value)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+/**
+ * The content hash of a capture: everything the client sent about the call. A time the server filled in is left out,
+ * so sending the same capture again (without a time) is recognised as the same content.
+ */
+export function captureContentHash(c: Omit<StoredCapture, 'content_hash' | 'captured_at'> & { captured_at: string | null }): string {
+  const { id: _id, ...content } = c;
+  return `sha256:${createHash('sha256').update(canonical(content)).digest('hex')}`;
 }
 
 export function normaliseUsage(

@@ -9,9 +9,14 @@ import type { RunRecord, RunStatus, RunSummary } from '../domain/run.js';
 import type { RunMetrics } from '../domain/run-metrics.js';
 import type { RunRef, WorkItem } from '../schemas/messages.js';
 
+export type CapturePutResult = { status: 'stored' | 'duplicate' } | { status: 'conflict'; stored_hash: string };
+
 export interface CaptureStore {
-  /** Conditional put: 'duplicate' when a capture with this id is already stored. */
-  put(tenantId: string, capture: StoredCapture): Promise<'stored' | 'duplicate'>;
+  /**
+   * Conditional put: 'duplicate' when a capture with this id and the same content hash (or none) is already stored,
+   * 'conflict' with the stored content's hash when its content differs.
+   */
+  put(tenantId: string, capture: StoredCapture): Promise<CapturePutResult>;
   get(tenantId: string, id: string): Promise<StoredCapture | null>;
   /** Newest first across all shards, filtered, at most `limit`. */
   list(tenantId: string, filter: CaptureFilter): Promise<CaptureRef[]>;

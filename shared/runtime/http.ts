@@ -39,3 +39,18 @@ export function parseJsonBody(event: HttpEvent, required: boolean): ParsedBody {
 }
 
 export const unauthorized = (): HttpResult => json(401, { error: 'unauthorized', message: 'missing or invalid bearer token' });
+
+export type PathParam = { ok: true; value: string } | { ok: false; result: HttpResult };
+
+/**
+ * A path parameter, percent-decoded here: API Gateway hands it over as it came in the URL, so malformed encoding
+ * (`%ZZ`, a lone `%`) is the client's error, answered 400 `invalid_path`.
+ */
+export function pathParam(event: HttpEvent, name: string): PathParam {
+  const raw = event.pathParameters?.[name] ?? '';
+  try {
+    return { ok: true, value: decodeURIComponent(raw) };
+  } catch {
+    return { ok: false, result: json(400, { error: 'invalid_path', field: name, message: `${name}: malformed percent-encoding in the path` }) };
+  }
+}

@@ -4,19 +4,59 @@ import { ROLES } from '../domain/capture.js';
 
 export const MAX_BATCH = 100;
 
-const TextPart = z.object({ type: z.literal('text'), text: z.string() });
+/** Dates the API accepts (request filters and capture times): anything outside is a typo, not traffic. */
+export const EARLIEST_DATE = '2000-01-01T00:00:00.000Z';
+export const LATEST_DATE = '2100-01-01T00:00:00.000Z';
+export const inDateRange = (iso: string): boolean => {
+  const t = Date.parse(iso);
+  return t >= Date.parse(EARLIEST_DATE) && t <= Date.parse(LATEST_DATE);
+};
+export const DateTime = z.iso.datetime({ offset: true }).refine(inDateRange, 'must be between 2000-01-01 and 2100-01-01');
 
-export const MessageSchema = z.object({
+/**
+ * Keys a dictionary (tags, metadata, guardrail checks) may not use: they name prototype machinery, which some
+ * libraries treat specially (zod drops `__proto__`, the DynamoDB marshaller refuses a `constructor` key). Rejected
+ * with 400 `reserved_key` rather than stored.
+ */
+export const RESERVED_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+export const RESERVED_KEY_MESSAGE = 'reserved key (__proto__, constructor and prototype are not accepted)';
+
+/** The path of the first reserved key anywhere in parsed JSON, e.g. `tags.constructor`; null when there is none. */
+export function findReservedKey(value: unknown): string | null {
+  const stack: { v: unknown; path: string }[] = [{ v: value, path: '' }];
+  while (stack.length > 0) {
+    const { v, path } = stack.pop() as { v: unknown; path: string };
+    if (Array.isArray(v)) v.forEach((x, i) => stack.push({ v: x, path: `${path}[${i}]` }));
+    else if (typeof v === 'object' && v !== null) {
+      for (const key of Object.keys(v)) {
+        const at = path ? `${path}.${key}` : key;
+        if (RESERVED_KEYS.has(key)) return at;
+        stack.push({ v: (v as Record<string, unknown>)[key], path: at });
+      }
+    }
+  }
+  return null;
+}
+
+const DictKey = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .refine((k) => !RESERVED_KEYS.has(k), { message: RESERVED_KEY_MESSAGE, params: { reason: 'reserved_key' } });
+
+const TextPart = z.strictObject({ type: z.literal('text'), text: z.string() });
+
+export const MessageSchema = z.strictObject({
   role: z.enum(ROLES),
   content: z.union([z.string(), z.array(TextPart).min(1)]),
   name: z.string().max(128).optional(),
 });
 
-export const InputUsageSchema = z.object({
+export const InputUsageSchema = z.strictObject({
   prompt_tokens: z.number().int().nonnegative(),
   completion_tokens: z.number().int().nonnegative(),
   total_tokens: z.number().int().nonnegative().optional(),
-  prompt_tokens_details: z.object({ cached_tokens: z.number().int().nonnegative().optional() }).partial().optional(),
+  prompt_tokens_details: z.strictObject({ cached_tokens: z.number().int().nonnegative().optional() }).optional(),
 });
 
 const Id = z
@@ -24,9 +64,9 @@ const Id = z
   .min(1)
   .max(128)
   .regex(/^[A-Za-z0-9._:-]+$/, 'letters, digits and . _ : - only');
-const Tags = z.record(z.string().min(1).max(64), z.string().max(256)).refine((t) => Object.keys(t).length <= 20, 'at most 20 tags');
+const Tags = z.record(DictKey(64).min(1), z.string().max(256)).refine((t) => Object.keys(t).length <= 20, 'at most 20 tags');
 
-export const CaptureInputSchema = z.object({
+export const CaptureInputSchema = z.strictObject({
   id: Id.optional(),
   model: z.string().min(1).max(200),
   messages: z.array(MessageSchema).min(1, 'must contain at least one message').max(500),
@@ -34,11 +74,12 @@ export const CaptureInputSchema = z.object({
   usage: InputUsageSchema.optional(),
   latency_ms: z.number().nonnegative().max(3_600_000).optional(),
   tags: Tags.optional(),
-  metadata: z.record(z.string().max(64), z.union([z.string().max(1024), z.number(), z.boolean()])).optional(),
+  metadata: z.record(DictKey(64), z.union([z.string().max(1024), z.number(), z.boolean()])).optional(),
   conversation_id: Id.optional(),
   /** the end user the call was made for (OpenAI's `user`, Portkey's `_user`): browse and history by user */
   user: z.string().min(1).max(256).optional(),
-  captured_at: z.iso.datetime({ offset: true }).optional(),
+  /** when the call was made; at most a day ahead of the server's clock (checked on write) */
+  captured_at: DateTime.optional(),
 });
 export type CaptureInput = z.infer<typeof CaptureInputSchema>;
 
@@ -47,22 +88,22 @@ const ModelName = z.string().min(1).max(200);
 // One check in Portkey's short form, e.g. { "default.regexMatch": { "rule": "...", "not": true }, "deny": true }.
 // `deny: false` crashes gateway 1.15 (500), so only blocking checks are accepted.
 const GuardrailCheck = z
-  .record(z.string(), z.unknown())
+  .record(DictKey(200), z.unknown())
   .refine((g) => g.deny === true, 'each guardrail must set "deny": true (non-blocking checks are not supported)')
   .refine((g) => Object.keys(g).some((k) => k !== 'deny' && k.includes('.')), 'each guardrail needs one check such as "default.regexMatch"');
 export const GuardrailsSchema = z
-  .object({ input_guardrails: z.array(GuardrailCheck).max(10).optional(), output_guardrails: z.array(GuardrailCheck).max(10).optional() })
+  .strictObject({ input_guardrails: z.array(GuardrailCheck).max(10).optional(), output_guardrails: z.array(GuardrailCheck).max(10).optional() })
   .refine((g) => (g.input_guardrails?.length ?? 0) + (g.output_guardrails?.length ?? 0) > 0, 'guardrails: give input_guardrails or output_guardrails');
 export type Guardrails = z.infer<typeof GuardrailsSchema>;
 
-export const ReplayRequestSchema = z.object({
+export const ReplayRequestSchema = z.strictObject({
   captures: z
-    .object({
-      from: z.iso.datetime({ offset: true }).optional(),
-      to: z.iso.datetime({ offset: true }).optional(),
+    .strictObject({
+      from: DateTime.optional(),
+      to: DateTime.optional(),
       tags: Tags.optional(),
       limit: z.number().int().min(1).max(10_000).default(500),
-      sample: z.object({ seed: z.number().int(), size: z.number().int().min(1).max(10_000) }).optional(),
+      sample: z.strictObject({ seed: z.number().int(), size: z.number().int().min(1).max(10_000) }).optional(),
     })
     .default({ limit: 500 }),
   baseline_model: ModelName.optional(),

@@ -5,11 +5,11 @@ import { randomUUID } from 'node:crypto';
 import { resolveModel, SEED_MODELS } from '../config/models.js';
 import { flattenMessages } from '../domain/capture.js';
 import type { RecommendationRecord } from '../domain/recommendation.js';
-import { AnalyzeRequestSchema } from '../schemas/api.js';
+import { AnalyzeRequestSchema, findReservedKey } from '../schemas/api.js';
 import type { RunRef } from '../schemas/messages.js';
 import { captureTooLarge } from './capture-traffic.js';
 import type { Needs } from './deps.js';
-import { problem, type RequestProblem } from './errors.js';
+import { invalidRequest, problem, type RequestProblem, reservedKey } from './errors.js';
 import { type StartReplayDeps, startReplay } from './start-replay.js';
 
 export type AnalyzeDeps = StartReplayDeps & Needs<'results'>;
@@ -39,12 +39,10 @@ export async function analyze(
   body: unknown,
   options: { waitMs: number; pollMs?: number; sleep?: (ms: number) => Promise<void> },
 ): Promise<AnalyzeOutcome> {
+  const reserved = findReservedKey(body);
+  if (reserved) return { ok: false, problem: reservedKey(reserved) };
   const parsed = AnalyzeRequestSchema.safeParse(body ?? {});
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const field = issue?.path.map(String).join('.') || '(body)';
-    return { ok: false, problem: problem(400, 'invalid_analyze_request', `${field}: ${issue?.message ?? 'invalid'}`, { field }) };
-  }
+  if (!parsed.success) return { ok: false, problem: invalidRequest(parsed.error.issues, 'invalid_analyze_request') };
   const req = parsed.data;
   const models = req.models ?? [...SEED_MODELS];
   const baseline = req.baseline_model ?? (models[0] as string);

@@ -3,8 +3,9 @@
 import { z } from 'zod';
 import type { CaptureQuery, StoredCapture } from '../domain/capture.js';
 import type { ReplayResult } from '../domain/result.js';
+import { DateTime, RESERVED_KEYS } from '../schemas/api.js';
 import type { Needs } from './deps.js';
-import { problem, type RequestProblem } from './errors.js';
+import { invalidRequest, problem, type RequestProblem, reservedKey } from './errors.js';
 
 export type BrowseDeps = Needs<'captures' | 'results'>;
 
@@ -12,7 +13,7 @@ type Outcome<T> = { ok: true; body: T } | { ok: false; problem: RequestProblem }
 
 const MAX_PAGE = 100;
 /** Dates a query may name: the same range captures are stored in. */
-const When = z.iso.datetime({ offset: true }).transform((d) => new Date(d).toISOString());
+const When = DateTime.transform((d) => new Date(d).toISOString());
 const Cursor = z
   .string()
   .max(600)
@@ -43,11 +44,7 @@ const ListFields = z
 const fromBeforeTo = (q: { from?: string; to?: string }) => !q.from || !q.to || q.from <= q.to;
 const ListQuery = ListFields.refine(fromBeforeTo, { message: 'must not be after to', path: ['from'] });
 
-function firstIssue(error: z.ZodError, prefix = ''): RequestProblem {
-  const issue = error.issues[0];
-  const field = issue ? `${prefix}${issue.path.map(String).join('.')}` || '(query)' : '(query)';
-  return problem(400, 'invalid_query', `${field}: ${issue?.message ?? 'invalid'}`, { field });
-}
+const firstIssue = (error: z.ZodError, prefix = ''): RequestProblem => invalidRequest(error.issues, 'invalid_query', prefix, '(query)');
 
 /** Splits `tag.<key>=<value>` parameters from the rest; a tag key must be non-empty. */
 function splitTags(query: Readonly<Record<string, string | undefined>>): { rest: Record<string, string>; tags: Record<string, string> } | RequestProblem {
@@ -57,6 +54,7 @@ function splitTags(query: Readonly<Record<string, string | undefined>>): { rest:
     if (v === undefined) continue;
     if (k.startsWith('tag.')) {
       const key = k.slice(4);
+      if (RESERVED_KEYS.has(key)) return reservedKey(k);
       if (!key || key.length > 64 || v.length > 256)
         return problem(400, 'invalid_query', `${k}: a tag filter is tag.<key>=<value> (key ≤ 64, value ≤ 256 characters)`, { field: k });
       tags[key] = v;

@@ -5,7 +5,7 @@ import { REFUSAL_CLASSES } from '../domain/refusal-classes.js';
 import type { RunSummary } from '../domain/run.js';
 import { type AnswerView, answerView } from './browse-captures.js';
 import type { Needs } from './deps.js';
-import { problem, type RequestProblem } from './errors.js';
+import { invalidRequest, problem, type RequestProblem } from './errors.js';
 
 export type BrowseReplaysDeps = Needs<'runs' | 'results' | 'captures'>;
 type Outcome<T> = { ok: true; body: T } | { ok: false; problem: RequestProblem };
@@ -14,11 +14,7 @@ const RUN_ID = /^run_[0-9a-f-]{36}$/;
 const MAX_PAGES_PER_REQUEST = 10;
 const Next = z.string().min(1).max(400);
 
-const invalid = (error: z.ZodError): RequestProblem => {
-  const issue = error.issues[0];
-  const field = issue?.path.map(String).join('.') || '(query)';
-  return problem(400, 'invalid_query', `${field}: ${issue?.message ?? 'invalid'}`, { field });
-};
+const invalid = (error: z.ZodError): RequestProblem => invalidRequest(error.issues, 'invalid_query', '', '(query)');
 
 const ListQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).default(20), next: Next.optional() }).strict();
 

@@ -1,31 +1,34 @@
 // POST /v1/captures: validate each capture, store it once, answer per item. Never calls a model.
-import type { z } from 'zod';
 import type { StoredCapture } from '../domain/capture.js';
-import { contentId, encodeCaptureBody, flattenMessages, MAX_COMPRESSED_CAPTURE_BYTES, normaliseUsage } from '../domain/capture.js';
+import { captureContentHash, contentId, encodeCaptureBody, flattenMessages, MAX_COMPRESSED_CAPTURE_BYTES, normaliseUsage } from '../domain/capture.js';
 import { countChatTokens, countTextTokens } from '../domain/tokens.js';
-import { type CaptureInput, CaptureInputSchema, MAX_BATCH } from '../schemas/api.js';
+import { type CaptureInput, CaptureInputSchema, findReservedKey, MAX_BATCH } from '../schemas/api.js';
 import type { Needs } from './deps.js';
 
 export type CaptureTrafficDeps = Needs<'captures' | 'clock'>;
 
-import { problem, type RequestProblem } from './errors.js';
+import { invalidRequest, problem, type RequestProblem, reservedKey } from './errors.js';
 
+type ItemError = Omit<RequestProblem, 'status'> & { status: number };
+
+/** One capture's outcome; a batch answers one per item, in order, whatever happened to the others. */
 export type ItemOutcome =
   | { index: number; status: 'stored' | 'duplicate'; id: string }
-  | { index: number; status: 'rejected'; error: Omit<RequestProblem, 'status'> & { status: number } };
+  /** the id is taken by different content: nothing was written; `stored_hash` is the stored content's hash */
+  | { index: number; status: 'conflict'; id: string; content_hash: string; stored_hash: string }
+  /** the capture is invalid: nothing was written */
+  | { index: number; status: 'rejected'; error: ItemError }
+  /** the write failed (infrastructure): nothing is known to be written; sending it again is safe */
+  | { index: number; status: 'failed'; id: string; error: ItemError };
 
 export type CaptureOutcome = { kind: 'single'; item: ItemOutcome } | { kind: 'batch'; items: ItemOutcome[] } | { kind: 'problem'; problem: RequestProblem };
 
-function describeIssue(issues: z.core.$ZodIssue[], prefix: string): { field: string; message: string } {
-  const first = issues[0];
-  if (!first) return { field: prefix || '(body)', message: 'invalid' };
-  const field = [prefix, ...first.path.map(String)].filter(Boolean).join('.') || '(body)';
-  return { field, message: first.message };
-}
+/** How far ahead of the server's clock a capture time may be (clock skew), in ms. */
+export const MAX_CLOCK_SKEW_MS = 86_400_000;
 
 function toStored(input: CaptureInput, now: Date): StoredCapture {
   const messages = flattenMessages(input.messages);
-  return {
+  const content = {
     id: input.id ?? contentId(input.model, messages, input.completion),
     model: input.model,
     messages,
@@ -37,7 +40,12 @@ function toStored(input: CaptureInput, now: Date): StoredCapture {
     conversation_id: input.conversation_id ?? null,
     user: input.user ?? null,
     metadata: input.metadata ?? {},
-    captured_at: new Date(input.captured_at ?? now.toISOString()).toISOString(),
+  };
+  const clientTime = input.captured_at ? new Date(input.captured_at).toISOString() : null;
+  return {
+    ...content,
+    captured_at: clientTime ?? now.toISOString(),
+    content_hash: captureContentHash({ ...content, captured_at: clientTime }),
   };
 }
 
@@ -52,16 +60,34 @@ export function captureTooLarge(capture: Pick<StoredCapture, 'messages' | 'compl
 }
 
 async function storeOne(deps: CaptureTrafficDeps, tenantId: string, raw: unknown, index: number, prefix: string): Promise<ItemOutcome> {
+  const rejected = (p: RequestProblem): ItemOutcome => ({ index, status: 'rejected', error: p });
+  const at = (field: string) => [prefix, field].filter(Boolean).join('.');
+  const reserved = findReservedKey(raw);
+  if (reserved) return rejected(reservedKey(at(reserved)));
   const parsed = CaptureInputSchema.safeParse(raw);
-  if (!parsed.success) {
-    const { field, message } = describeIssue(parsed.error.issues, prefix);
-    return { index, status: 'rejected', error: { status: 400, error: 'invalid_capture', field, message: `${field}: ${message}` } };
+  if (!parsed.success) return rejected(invalidRequest(parsed.error.issues, 'invalid_capture', prefix));
+  const now = deps.clock.now();
+  if (parsed.data.captured_at && Date.parse(parsed.data.captured_at) > now + MAX_CLOCK_SKEW_MS) {
+    const field = at('captured_at');
+    return rejected(problem(400, 'invalid_capture', `${field}: must not be more than a day ahead of the server's clock`, { field }));
   }
-  const capture = toStored(parsed.data, new Date(deps.clock.now()));
-  const tooLarge = captureTooLarge(capture, prefix ? `${prefix}.messages` : 'messages');
-  if (tooLarge) return { index, status: 'rejected', error: tooLarge };
-  const status = await deps.captures.put(tenantId, capture);
-  return { index, status, id: capture.id };
+  const capture = toStored(parsed.data, new Date(now));
+  const tooLarge = captureTooLarge(capture, at('messages'));
+  if (tooLarge) return rejected(tooLarge);
+  try {
+    const put = await deps.captures.put(tenantId, capture);
+    if (put.status === 'conflict') return { index, status: 'conflict', id: capture.id, content_hash: capture.content_hash ?? '', stored_hash: put.stored_hash };
+    return { index, status: put.status, id: capture.id };
+  } catch (error) {
+    // Reported per item, never thrown: the other items of a batch may already be written.
+    const name = error instanceof Error ? error.name : 'Error';
+    return {
+      index,
+      status: 'failed',
+      id: capture.id,
+      error: { status: 503, error: 'write_failed', message: `${at('id') || 'id'}: the capture could not be written (${name}); send it again` },
+    };
+  }
 }
 
 export async function captureTraffic(deps: CaptureTrafficDeps, tenantId: string, body: unknown): Promise<CaptureOutcome> {

@@ -6,13 +6,13 @@ import { estimateReplay, type ReplayEstimate } from '../domain/estimate.js';
 import { seededSample } from '../domain/random.js';
 import type { RunRecord } from '../domain/run.js';
 import { newRunRecord } from '../domain/run.js';
-import { type ReplayRequest, ReplayRequestSchema } from '../schemas/api.js';
+import { findReservedKey, type ReplayRequest, ReplayRequestSchema } from '../schemas/api.js';
 import type { WorkItem } from '../schemas/messages.js';
 import type { Needs } from './deps.js';
 
 export type StartReplayDeps = Needs<'captures' | 'runs' | 'queue' | 'workflow' | 'clock' | 'log', 'priceOverrides' | 'simulated'>;
 
-import { problem, type RequestProblem } from './errors.js';
+import { invalidRequest, problem, type RequestProblem, reservedKey } from './errors.js';
 
 export type StartReplayOutcome =
   | {
@@ -40,12 +40,10 @@ function mostCommonModel(captures: readonly CaptureRef[]): string | undefined {
 
 /** Starts a replay of the captures the request selects, or of `pinned` captures (POST /v1/analyze's one prompt). */
 export async function startReplay(deps: StartReplayDeps, tenantId: string, body: unknown, pinned?: readonly CaptureRef[]): Promise<StartReplayOutcome> {
+  const reserved = findReservedKey(body);
+  if (reserved) return { ok: false, problem: reservedKey(reserved) };
   const parsed = ReplayRequestSchema.safeParse(body ?? {});
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const field = issue?.path.map(String).join('.') || '(body)';
-    return { ok: false, problem: problem(400, 'invalid_replay_request', `${field}: ${issue?.message ?? 'invalid'}`, { field }) };
-  }
+  if (!parsed.success) return { ok: false, problem: invalidRequest(parsed.error.issues, 'invalid_replay_request') };
   const request: ReplayRequest = parsed.data;
   for (const [i, m] of [...request.candidate_models.entries()]) {
     if (!resolveModel(m))

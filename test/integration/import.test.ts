@@ -244,7 +244,7 @@ describe('switchyard import', () => {
       mtime_ms: Math.trunc(info.mtimeMs),
       format: 'openai',
       acknowledged_lines: 2,
-      counts: { stored: 2, duplicate: 0, skipped: 0, rejected: 0 },
+      counts: { stored: 2, duplicate: 0, skipped: 0, rejected: 0, conflict: 0, failed: 0 },
     });
 
     const run = await importCli(file, 'openai');

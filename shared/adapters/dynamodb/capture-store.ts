@@ -1,7 +1,7 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { CaptureFilter, CapturePage, CaptureQuery, CaptureRef, StoredCapture } from '../../domain/capture.js';
 import { decodeCaptureBody, encodeCaptureBody } from '../../domain/capture.js';
-import type { CaptureStore } from '../../ports/index.js';
+import type { CapturePutResult, CaptureStore } from '../../ports/index.js';
 import { CaptureBodySchema, CaptureItemSchema, CaptureRefItemSchema } from '../../schemas/stored.js';
 import { CorruptItemError, isConditionFailure } from './client.js';
 import { CAPTURE_SHARDS, GSI_BY_OWNER, GSI_BY_TIME, keys } from './keys.js';
@@ -23,7 +23,7 @@ export class DynamoCaptureStore implements CaptureStore {
     private readonly retentionDays: number,
   ) {}
 
-  async put(tenantId: string, c: StoredCapture): Promise<'stored' | 'duplicate'> {
+  async put(tenantId: string, c: StoredCapture): Promise<CapturePutResult> {
     const key = keys.capture(tenantId, c.id);
     try {
       await this.db.send(
@@ -43,6 +43,7 @@ export class DynamoCaptureStore implements CaptureStore {
             conversation_id: c.conversation_id,
             user: c.user,
             metadata: c.metadata,
+            ...(c.content_hash ? { content_hash: c.content_hash } : {}),
             ...(c.user ? { gsi2pk: keys.userPartition(tenantId, c.user), gsi2sk: keys.captureTimeSort(c.captured_at, c.id) } : {}),
             captured_at: c.captured_at,
             expires_at: Math.floor(Date.parse(c.captured_at) / 1000) + this.retentionDays * 86_400,
@@ -50,11 +51,15 @@ export class DynamoCaptureStore implements CaptureStore {
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
-      return 'stored';
+      return { status: 'stored' };
     } catch (error) {
-      if (isConditionFailure(error)) return 'duplicate';
-      throw error;
+      if (!isConditionFailure(error)) throw error;
     }
+    // Taken: the same content is a duplicate; different content is a conflict the client must hear about.
+    const out = await this.db.send(new GetCommand({ TableName: this.table, Key: key, ProjectionExpression: 'content_hash', ConsistentRead: true }));
+    const stored = out.Item?.content_hash;
+    if (typeof stored === 'string' && c.content_hash && stored !== c.content_hash) return { status: 'conflict', stored_hash: stored };
+    return { status: 'duplicate' };
   }
 
   async get(tenantId: string, id: string): Promise<StoredCapture | null> {
@@ -76,6 +81,7 @@ export class DynamoCaptureStore implements CaptureStore {
       user: item.data.user,
       metadata: item.data.metadata,
       captured_at: item.data.captured_at,
+      ...(item.data.content_hash ? { content_hash: item.data.content_hash } : {}),
     };
   }
 
