@@ -26,8 +26,9 @@ export function findReservedKey(value: unknown): string | null {
   const stack: { v: unknown; path: string }[] = [{ v: value, path: '' }];
   while (stack.length > 0) {
     const { v, path } = stack.pop() as { v: unknown; path: string };
-    if (Array.isArray(v)) v.forEach((x, i) => stack.push({ v: x, path: `${path}[${i}]` }));
-    else if (typeof v === 'object' && v !== null) {
+    if (Array.isArray(v)) {
+      for (const [i, x] of v.entries()) stack.push({ v: x, path: path ? `${path}.${i}` : String(i) });
+    } else if (typeof v === 'object' && v !== null) {
       for (const key of Object.keys(v)) {
         const at = path ? `${path}.${key}` : key;
         if (RESERVED_KEYS.has(key)) return at;
