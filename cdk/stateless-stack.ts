@@ -85,6 +85,7 @@ export class StatelessStack extends Stack {
     table.grantReadData(browseFn.fn);
     const reportFn = make('Report', 'report-api/handler.ts', 'GET /v1/replays/{id}/report (HTML)', { timeout: Duration.seconds(15) });
     table.grantReadData(reportFn.fn);
+    const openApiFn = make('OpenApi', 'openapi-api/handler.ts', 'GET /v1/openapi.json');
     const replayStartFn = make('ReplayStart', 'replay-start/handler.ts', 'POST /v1/replays', { timeout: Duration.seconds(60), memorySize: 1024 });
     const scheduledReplayFn = make('ScheduledReplay', 'scheduled-replay/handler.ts', 'Scheduled replay (EventBridge rule)', {
       timeout: Duration.seconds(60),
@@ -218,6 +219,7 @@ export class StatelessStack extends Stack {
       methods: [apigw.HttpMethod.GET],
       integration: new HttpLambdaIntegration('ReportInt', reportFn.fn),
     });
+    this.api.addRoutes({ path: '/v1/openapi.json', methods: [apigw.HttpMethod.GET], integration: new HttpLambdaIntegration('OpenApiInt', openApiFn.fn) });
 
     // --- schedule ---
     const rule = new events.Rule(this, 'ReplaySchedule', {

@@ -16,6 +16,7 @@ export const FUNCTION_ENTRIES = [
   'captures-api/handler.ts',
   'analyze-api/handler.ts',
   'report-api/handler.ts',
+  'openapi-api/handler.ts',
   'replay-start/handler.ts',
   'scheduled-replay/handler.ts',
   'replay-worker/handler.ts',

@@ -12,6 +12,7 @@ import { makeAuthorizer } from '../functions/authorizer/handler.js';
 import { makeCaptureHandler } from '../functions/capture/handler.js';
 import { makeCapturesApiHandler } from '../functions/captures-api/handler.js';
 import { makeDeadLetterHandler } from '../functions/dead-letter/handler.js';
+import { handler as openApiHandler } from '../functions/openapi-api/handler.js';
 import { makeReplayStartHandler } from '../functions/replay-start/handler.js';
 import { makeWorkerHandler } from '../functions/replay-worker/handler.js';
 import { makeReportHandler } from '../functions/report-api/handler.js';
@@ -247,6 +248,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
           params: ['id'],
           handler: makeReportHandler(fn(reportWiring)),
         },
+        { method: 'GET', pattern: /^\/v1\/openapi\.json$/, routeKey: 'GET /v1/openapi.json', params: [], handler: openApiHandler },
       ],
       onError: (error) => log.error('handler threw', { error: error instanceof Error ? `${error.name}: ${error.message}` : 'unknown' }),
     });
