@@ -45,8 +45,11 @@ export async function startLlmBackend(
     const simulator = await new ProviderSimulator({ latencyScale: 0.02, ...options.simulator }).start();
     const config: GatewayConfig = {
       baseURL: gateway.url,
-      providerKeys: Object.fromEntries(SIMULATED_PROVIDERS.map((p) => [p, 'simulated-key'])),
-      customHosts: Object.fromEntries(SIMULATED_PROVIDERS.map((p) => [p, simulator.url])),
+      // Each provider at its own path with its own key, so a call routed to the wrong provider fails as it would for real.
+      providerKeys: Object.fromEntries(SIMULATED_PROVIDERS.map((p) => [p, simulator.keyFor(p)])),
+      customHosts: Object.fromEntries(SIMULATED_PROVIDERS.map((p) => [p, simulator.hostFor(p)])),
+      // Portkey keeps these for its logs; the local gateway has none, so it passes them on to the simulator, which records them.
+      forwardHeaders: ['x-portkey-provider', 'x-portkey-trace-id', 'x-portkey-metadata', 'x-portkey-config'],
     };
     const stop = async () => {
       await simulator.stop();

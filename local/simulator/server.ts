@@ -1,10 +1,12 @@
-// The provider simulator: a loopback HTTP server that speaks the OpenAI Chat Completions and Anthropic Messages
-// wire formats behind the Portkey gateway. Its world has a known truth (profiles.ts); every answer is labelled simulated.
+// The provider simulator: a loopback HTTP server that speaks the OpenAI Chat Completions, Anthropic Messages and
+// Cohere v2 chat wire formats behind the Portkey gateway. Its world has a known truth (profiles.ts); every answer is
+// labelled simulated. Each provider is served at its own path (`hostFor`) and accepts only its own key (`keyFor`), and
+// every request is recorded as received (provider, key, Portkey headers) so tests can check the routing.
 import { createHash } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { countTokens } from 'gpt-tokenizer';
-import { resolveModel } from '../../shared/config/models.js';
+import { PROVIDERS, resolveModel } from '../../shared/config/models.js';
 import { ANSWER_CLOSE, ANSWER_OPEN, CONVERSATION_CLOSE, CONVERSATION_OPEN, JUDGE_MARKER } from '../../shared/domain/judge.js';
 import { ANSWER_A_CLOSE, ANSWER_A_OPEN, ANSWER_B_CLOSE, ANSWER_B_OPEN, PAIRWISE_MARKER } from '../../shared/domain/pairwise.js';
 import { hashString, seededRandom } from '../../shared/domain/random.js';
@@ -47,9 +49,30 @@ export type SimulatorStats = {
   maxInFlight: Record<string, number>;
   /** (apiModel|prompt-hash) → times answered with 200, to detect double bills */
   billed: Map<string, number>;
+  /** the most recent requests as received (oldest dropped past RECEIVED_KEPT) */
+  received: ReceivedRequest[];
 };
 
-type Wire = 'openai' | 'anthropic';
+/** One request as the provider saw it. Portkey's own headers arrive only when the gateway forwards them. */
+export type ReceivedRequest = {
+  /** the provider path it came in on (`/openai/v1/...` → openai), or the catalog's provider on the shared `/v1` path */
+  provider: string;
+  /** the key it authenticated with (Authorization bearer, or Anthropic's x-api-key) */
+  key: string | null;
+  model: string;
+  /** x-portkey-provider, x-portkey-trace-id and x-portkey-metadata (parsed), when forwarded */
+  portkeyProvider: string | null;
+  traceId: string | null;
+  metadata: Record<string, unknown> | null;
+  /** x-portkey-config (inline JSON), when forwarded */
+  config: string | null;
+  status: number;
+};
+
+const RECEIVED_KEPT = 10_000;
+
+type Wire = 'openai' | 'anthropic' | 'cohere';
+const WIRE_BY_PROVIDER = new Map<string, Wire>(PROVIDERS.map((p) => [p.slug, p.wire]));
 type Msg = { role: string; content: unknown };
 
 const textOf = (content: unknown): string => {
@@ -74,13 +97,25 @@ export class ProviderSimulator {
   private readonly faults = new Map<string, FaultSpec>();
   private readonly faultCounts = new Map<string, number>();
   private readonly inFlight = new Map<string, number>();
-  readonly stats: SimulatorStats = { calls: {}, judgeCalls: 0, maxInFlight: {}, billed: new Map() };
+  readonly stats: SimulatorStats = { calls: {}, judgeCalls: 0, maxInFlight: {}, billed: new Map(), received: [] };
   port = 0;
 
   constructor(private readonly options: SimulatorOptions = {}) {}
 
+  /** Shared OpenAI/Anthropic endpoint that takes any key (provider from the catalog). Prefer `hostFor`. */
   get url(): string {
     return `http://127.0.0.1:${this.port}/v1`;
+  }
+
+  /** The custom host Portkey should use for a provider: its own path, shaped as the gateway appends to it. */
+  hostFor(provider: string): string {
+    // The gateway calls Cohere at `<host>/v2/chat`; OpenAI-style and Anthropic providers at `<host>/chat/completions`, `<host>/messages`.
+    return WIRE_BY_PROVIDER.get(provider) === 'cohere' ? `http://127.0.0.1:${this.port}/${provider}` : `http://127.0.0.1:${this.port}/${provider}/v1`;
+  }
+
+  /** The one key a provider's path accepts. */
+  keyFor(provider: string): string {
+    return `simulated-${provider}-key`;
   }
 
   async start(): Promise<this> {
@@ -123,20 +158,23 @@ export class ProviderSimulator {
     } catch {
       return this.send(res, 400, { error: { message: 'invalid JSON', type: 'invalid_request_error' } });
     }
-    const wire: Wire = req.url?.endsWith('/messages') ? 'anthropic' : 'openai';
+    const url = req.url ?? '';
+    const wire: Wire = url.endsWith('/messages') ? 'anthropic' : url.endsWith('/v2/chat') ? 'cohere' : 'openai';
     const apiModel = String(body.model ?? '');
+    const routed = this.receive(req, url, apiModel);
+    if (routed.status !== 200) return this.sendError(res, routed.status, wire, routed.message);
     const messages: Msg[] = body.messages ?? [];
     const recorded = this.options.cassette?.get(cassetteKey(apiModel, textOf([...messages].reverse().find((m) => m.role === 'user')?.content)));
     if (recorded !== undefined) return this.serveRecorded(res, wire, apiModel, messages, recorded);
     const profile = profileByApiModel(apiModel);
-    if (!profile) return this.send(res, 404, { error: { message: `model ${apiModel} not found (simulated)`, type: 'not_found_error' } });
+    if (!profile) return this.sendError(res, 404, wire, `model ${apiModel} not found (simulated)`);
 
     const system = wire === 'anthropic' ? textOf(body.system) : textOf(messages.find((m) => m.role === 'system')?.content);
     const isJudge = system.startsWith(JUDGE_MARKER) || system.startsWith(REFUSAL_JUDGE_MARKER);
     const lastUser = textOf([...messages].reverse().find((m) => m.role === 'user')?.content);
     const promptText = messages.map((m) => textOf(m.content)).join('\n') + system;
     const promptTokens = countTokens(promptText) + 4 * messages.length;
-    const provider = resolveModel(profile.id)?.provider ?? apiModel;
+    const provider = routed.provider;
 
     this.stats.calls[profile.id] = (this.stats.calls[profile.id] ?? 0) + 1;
     if (isJudge) this.stats.judgeCalls++;
@@ -165,17 +203,10 @@ export class ProviderSimulator {
       // Like OpenAI, report the provider's own processing time (Anthropic does not).
       const processingHeader: Record<string, string> = wire === 'openai' ? { 'openai-processing-ms': String(Math.round(performance.now() - processing)) } : {};
       if (!isJudge) this.stats.billed.set(`${apiModel}|${sha(promptText)}`, (this.stats.billed.get(`${apiModel}|${sha(promptText)}`) ?? 0) + 1);
-      return this.send(
-        res,
-        200,
-        wire === 'anthropic'
-          ? this.anthropicBody(apiModel, answer, promptTokens, completionTokens)
-          : this.openaiBody(apiModel, answer, promptTokens, completionTokens),
-        {
-          'x-simulated': 'true',
-          ...processingHeader,
-        },
-      );
+      return this.send(res, 200, this.bodyFor(wire, apiModel, answer, promptTokens, completionTokens), {
+        'x-simulated': 'true',
+        ...processingHeader,
+      });
     } finally {
       this.inFlight.set(tracked, (this.inFlight.get(tracked) ?? 1) - 1);
     }
@@ -187,14 +218,43 @@ export class ProviderSimulator {
     const completionTokens = countTokens(text);
     this.stats.calls[apiModel] = (this.stats.calls[apiModel] ?? 0) + 1;
     const answer = { text, finish: 'stop', refusalField: false };
-    this.send(
-      res,
-      200,
-      wire === 'anthropic'
-        ? this.anthropicBody(apiModel, answer, promptTokens, completionTokens)
-        : this.openaiBody(apiModel, answer, promptTokens, completionTokens),
-      { 'x-cassette': 'true' },
-    );
+    this.send(res, 200, this.bodyFor(wire, apiModel, answer, promptTokens, completionTokens), { 'x-cassette': 'true' });
+  }
+
+  /** Records the request and checks it came for its provider with that provider's key. */
+  private receive(req: http.IncomingMessage, url: string, apiModel: string): { provider: string; status: number; message: string } {
+    const header = (name: string): string | null => {
+      const v = req.headers[name];
+      return typeof v === 'string' ? v : null;
+    };
+    const key = header('x-api-key') ?? header('authorization')?.replace(/^Bearer\s+/i, '') ?? null;
+    const slug = /^\/([a-z0-9-]+)\/(?:v1|v2)\//.exec(url)?.[1];
+    const ownPath = slug !== undefined && slug !== 'v1' && slug !== 'v2';
+    const provider = ownPath ? slug : (resolveModel(profileByApiModel(apiModel)?.id ?? '')?.provider ?? apiModel);
+    let metadata: Record<string, unknown> | null = null;
+    try {
+      const raw = header('x-portkey-metadata');
+      metadata = raw ? (JSON.parse(raw) as Record<string, unknown>) : null;
+    } catch {
+      metadata = null;
+    }
+    let status = 200;
+    let message = '';
+    if (ownPath && !WIRE_BY_PROVIDER.has(provider)) [status, message] = [404, `no provider at ${url} (simulated)`];
+    else if (ownPath && key !== this.keyFor(provider)) [status, message] = [401, `invalid API key for ${provider} (simulated)`];
+    const entry = {
+      provider,
+      key,
+      model: apiModel,
+      portkeyProvider: header('x-portkey-provider'),
+      traceId: header('x-portkey-trace-id'),
+      metadata,
+      config: header('x-portkey-config'),
+      status,
+    };
+    this.stats.received.push(entry);
+    if (this.stats.received.length > RECEIVED_KEPT) this.stats.received.shift();
+    return { provider, status, message };
   }
 
   private drawFault(apiModel: string, promptText: string): FaultSpec | undefined {
@@ -211,17 +271,12 @@ export class ProviderSimulator {
   private async fail(res: http.ServerResponse, fault: FaultSpec, wire: Wire): Promise<void> {
     switch (fault.mode) {
       case 'rate_limit':
-        return this.send(
-          res,
-          429,
-          { error: { message: 'Rate limit reached (simulated)', type: wire === 'anthropic' ? 'rate_limit_error' : 'requests' } },
-          { 'retry-after': String(fault.retryAfterSeconds ?? 1) },
-        );
+        return this.sendError(res, 429, wire, 'Rate limit reached (simulated)', { 'retry-after': String(fault.retryAfterSeconds ?? 1) });
       case 'server_error':
-        return this.send(res, 503, { error: { message: 'The server is overloaded (simulated)', type: 'server_error' } });
+        return this.sendError(res, 503, wire, 'The server is overloaded (simulated)');
       case 'slow':
         await new Promise((r) => setTimeout(r, fault.delayMs ?? 10_000));
-        return this.send(res, 504, { error: { message: 'too slow (simulated)', type: 'timeout' } });
+        return this.sendError(res, 504, wire, 'too slow (simulated)');
       case 'reset':
         res.socket?.destroy();
         return;
@@ -323,6 +378,38 @@ export class ProviderSimulator {
     const diff = truthOf(between(ANSWER_A_OPEN, ANSWER_A_CLOSE)) - truthOf(between(ANSWER_B_OPEN, ANSWER_B_CLOSE)) + noise * gaussian(rand);
     const winner = Math.abs(diff) < noise / 2 ? 'tie' : diff > 0 ? 'A' : 'B';
     return { text: JSON.stringify({ winner }), finish: 'stop', refusalField: false };
+  }
+
+  private bodyFor(wire: Wire, model: string, a: { text: string; finish: string; refusalField: boolean }, promptTokens: number, completionTokens: number) {
+    if (wire === 'anthropic') return this.anthropicBody(model, a, promptTokens, completionTokens);
+    if (wire === 'cohere') return this.cohereBody(a, promptTokens, completionTokens);
+    return this.openaiBody(model, a, promptTokens, completionTokens);
+  }
+
+  /** Cohere v2 chat: content parts, an upper-case finish reason, and usage as billed units and tokens. */
+  private cohereBody(a: { text: string; finish: string }, promptTokens: number, completionTokens: number) {
+    const usage = { input_tokens: promptTokens, output_tokens: completionTokens };
+    return {
+      id: `sim-${hashString(a.text).toString(16)}`,
+      finish_reason: a.finish === 'length' ? 'MAX_TOKENS' : 'COMPLETE',
+      message: { role: 'assistant', content: a.text ? [{ type: 'text', text: a.text }] : [] },
+      usage: { billed_units: usage, tokens: usage },
+    };
+  }
+
+  /** An error in the provider's own shape (Cohere: a bare `message`; the others: an `error` object). */
+  private sendError(res: http.ServerResponse, status: number, wire: Wire, message: string, headers: Record<string, string> = {}): void {
+    const type =
+      status === 429
+        ? wire === 'anthropic'
+          ? 'rate_limit_error'
+          : 'requests'
+        : status === 401
+          ? 'authentication_error'
+          : status === 404
+            ? 'not_found_error'
+            : 'server_error';
+    this.send(res, status, wire === 'cohere' ? { message } : { error: { message, type } }, headers);
   }
 
   private openaiBody(model: string, a: { text: string; finish: string; refusalField: boolean }, promptTokens: number, completionTokens: number) {

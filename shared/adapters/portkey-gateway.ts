@@ -1,7 +1,8 @@
 // The one LlmGateway adapter (STYLE 7): owns the Portkey headers (provider, keys, custom host, strict compliance off,
-// guardrails), timeouts and usage/latency extraction. It sends no trace id or metadata yet (`request.trace` is unused).
+// guardrails or a saved config, trace id and metadata), timeouts and usage/latency extraction.
 // One portkey-ai client per model, built with all its options and no per-call params: portkey-ai 3.1 merges
-// per-call params into the client's shared headers, which leaks between concurrent calls.
+// per-call params into the client's shared headers, which leaks between concurrent calls. What differs per call
+// (trace id, metadata) goes in the request options' `extraHeaders`, which apply to that one request only.
 import { Portkey } from 'portkey-ai';
 import { z } from 'zod';
 import type { GatewayConfig } from '../config/settings.js';
@@ -103,13 +104,22 @@ function retryAfterSeconds(headers: SdkError['headers']): number | null {
   return Number.isFinite(at) ? Math.max(0, (at - Date.now()) / 1000) : null;
 }
 
+/** The per-call Portkey headers: the run as trace id, and metadata to filter replays apart from production traffic. */
+export function traceHeaders(trace: LlmRequest['trace']): Record<string, string> {
+  return {
+    'x-portkey-trace-id': trace.runId,
+    'x-portkey-metadata': JSON.stringify({ _user: 'switchyard', run: trace.runId, capture: trace.captureId, purpose: trace.purpose }),
+  };
+}
+
 export class PortkeyGateway implements LlmGateway {
   private readonly clients = new Map<string, Portkey>();
 
   constructor(private readonly config: GatewayConfig) {}
 
-  private clientFor(model: ModelSpec, timeoutMs: number, guardrails: Guardrails | undefined): Portkey {
-    const key = `${model.id}|${timeoutMs}|${guardrails ? JSON.stringify(guardrails) : ''}`;
+  private clientFor(model: ModelSpec, timeoutMs: number, guardrails: Guardrails | undefined, portkeyConfig: string | undefined): Portkey {
+    const config = portkeyConfig ?? (guardrails ? JSON.stringify(guardrails) : undefined);
+    const key = `${model.id}|${timeoutMs}|${config ?? ''}`;
     const existing = this.clients.get(key);
     if (existing) return existing;
     const providerKey = this.config.providerKeys?.[model.provider];
@@ -120,7 +130,8 @@ export class PortkeyGateway implements LlmGateway {
       ...(virtualKey ? { virtualKey } : { provider: model.provider }),
       ...(providerKey && !virtualKey ? { Authorization: `Bearer ${providerKey}` } : {}),
       ...(this.config.customHosts?.[model.provider] ? { customHost: this.config.customHosts[model.provider] } : {}),
-      ...(guardrails ? { config: JSON.stringify(guardrails) } : {}),
+      ...(config ? { config } : {}),
+      ...(this.config.forwardHeaders?.length ? { forwardHeaders: this.config.forwardHeaders } : {}),
       requestTimeout: timeoutMs,
       strictOpenAiCompliance: false,
     });
@@ -131,7 +142,7 @@ export class PortkeyGateway implements LlmGateway {
   }
 
   async complete(request: LlmRequest): Promise<LlmOutcome> {
-    const client = this.clientFor(request.model, request.timeoutMs, request.guardrails);
+    const client = this.clientFor(request.model, request.timeoutMs, request.guardrails, request.portkeyConfig);
     const started = performance.now();
     const signal = AbortSignal.timeout(request.timeoutMs + 2_000);
     try {
@@ -143,7 +154,7 @@ export class PortkeyGateway implements LlmGateway {
           ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
         },
         undefined,
-        { signal } as never,
+        { signal, extraHeaders: traceHeaders(request.trace) } as never,
       );
       const raw: unknown = await call;
       const latencyMs = performance.now() - started;

@@ -33,7 +33,7 @@ export const PROVIDERS: readonly ProviderSpec[] = [
     defaultLimit: { maxConcurrency: 5, rpm: 60, tpm: 500_000 },
     simulated: true,
   },
-  { slug: 'cohere', keyVar: 'COHERE_API_KEY', wire: 'openai', simulated: false },
+  { slug: 'cohere', keyVar: 'COHERE_API_KEY', wire: 'cohere', defaultLimit: { maxConcurrency: 5, rpm: 100, tpm: 100_000 }, simulated: true },
 ];
 
 const PROVIDER_BY_SLUG = new Map(PROVIDERS.map((p) => [p.slug, p]));
@@ -61,8 +61,7 @@ const CATALOG: readonly ModelSpec[] = [
   model('claude-3.5-haiku', 'anthropic', 'claude-3-5-haiku-20241022'),
   model('llama-3.3-70b', 'groq', 'llama-3.3-70b-versatile'),
   model('mistral-large', 'mistral-ai', 'mistral-large-latest'),
-  // Cohere's OpenAI-compatible endpoint: Portkey's `openai` provider with Cohere's compatibility host.
-  model('command-r', 'openai', 'command-r', { providerId: 'cohere', modelId: 'command-r' }),
+  model('command-r', 'cohere', 'command-r'),
 ];
 
 const BY_ID = new Map(CATALOG.map((m) => [m.id, m]));

@@ -86,6 +86,8 @@ export type GatewayConfig = {
   providerKeys?: Record<string, string>;
   /** Custom provider hosts per provider slug (the simulator, or an OpenAI-compatible endpoint). */
   customHosts?: Record<string, string>;
+  /** Portkey headers the gateway passes on to the provider (the local stack: so the simulator records what Portkey logs). */
+  forwardHeaders?: string[];
   fetch?: typeof fetch;
 };
 

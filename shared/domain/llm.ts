@@ -9,11 +9,16 @@ export type LlmRequest = {
   model: ModelSpec;
   messages: readonly ChatMessage[];
   maxTokens: number;
-  trace: { runId: string; captureId: string; purpose: 'replay' | 'judge' };
+  /** sent to Portkey as x-portkey-trace-id (the run) and x-portkey-metadata, so replays are filterable in its logs */
+  trace: { runId: string; captureId: string; purpose: LlmPurpose };
   timeoutMs: number;
   temperature?: number;
   guardrails?: Guardrails;
+  /** a saved Portkey config id ("pc-…"), sent instead of inline guardrails */
+  portkeyConfig?: string;
 };
+
+export type LlmPurpose = 'replay' | 'judge' | 'second-opinion';
 
 export type LlmSuccess = {
   ok: true;

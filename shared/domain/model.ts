@@ -1,7 +1,7 @@
 // How Switchyard names a model and how it is routed and priced: the record every model call carries.
 import { z } from 'zod';
 
-export const WIRE_FORMATS = ['openai', 'anthropic'] as const;
+export const WIRE_FORMATS = ['openai', 'anthropic', 'cohere'] as const;
 
 export const ModelSpecSchema = z.object({
   /** Switchyard's name for the model, used in API requests and records. */

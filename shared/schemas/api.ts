@@ -92,10 +92,15 @@ const GuardrailCheck = z
   .record(DictKey(200), z.unknown())
   .refine((g) => g.deny === true, 'each guardrail must set "deny": true (non-blocking checks are not supported)')
   .refine((g) => Object.keys(g).some((k) => k !== 'deny' && k.includes('.')), 'each guardrail needs one check such as "default.regexMatch"');
+// A guardrail saved in Portkey, by id ("pg-…"). A list holds either ids or inline checks: the gateway accepts no mix.
+const GuardrailId = z.string().regex(/^pg-[A-Za-z0-9_-]{1,120}$/, 'a saved guardrail id looks like "pg-…"');
+const GuardrailList = z.union([z.array(GuardrailId).max(10), z.array(GuardrailCheck).max(10)]);
 export const GuardrailsSchema = z
-  .strictObject({ input_guardrails: z.array(GuardrailCheck).max(10).optional(), output_guardrails: z.array(GuardrailCheck).max(10).optional() })
+  .strictObject({ input_guardrails: GuardrailList.optional(), output_guardrails: GuardrailList.optional() })
   .refine((g) => (g.input_guardrails?.length ?? 0) + (g.output_guardrails?.length ?? 0) > 0, 'guardrails: give input_guardrails or output_guardrails');
 export type Guardrails = z.infer<typeof GuardrailsSchema>;
+/** A config saved in Portkey, by id (hosted Portkey resolves it: routing, guardrails, caching). */
+export const PortkeyConfigId = z.string().regex(/^pc-[A-Za-z0-9_-]{1,120}$/, 'a saved Portkey config id looks like "pc-…"');
 
 export const ReplayRequestSchema = z.strictObject({
   captures: z
@@ -123,6 +128,8 @@ export const ReplayRequestSchema = z.strictObject({
   budget_usd: z.number().positive().max(1_000_000).optional(),
   /** Portkey guardrails applied to every replayed call: short form, `deny: true` only (ARCHITECTURE) */
   guardrails: GuardrailsSchema.optional(),
+  /** a saved Portkey config id applied to every replayed call instead of inline guardrails */
+  portkey_config: PortkeyConfigId.optional(),
   /** ask the judge model about borderline refusal verdicts (an extra judge call for those answers only) */
   refusal_second_opinion: z.boolean().default(false),
   /** estimate spend without creating a run or calling any model */
@@ -143,6 +150,7 @@ export const AnalyzeRequestSchema = z
     max_tokens: z.number().int().min(1).max(32_000).default(1024),
     budget_usd: z.number().positive().max(1_000).optional(),
     guardrails: GuardrailsSchema.optional(),
+    portkey_config: PortkeyConfigId.optional(),
     tags: Tags.refine((t) => Object.keys(t).length <= 19, 'at most 19 tags (source is set to analyze)').optional(),
   })
   .strict()

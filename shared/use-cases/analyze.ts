@@ -88,6 +88,7 @@ export async function analyze(
       max_tokens: req.max_tokens,
       budget_usd: req.budget_usd,
       guardrails: req.guardrails,
+      portkey_config: req.portkey_config,
       deadline_minutes: 10,
     },
     [{ id, model: baseline, captured_at: capturedAt, tags: {} }],

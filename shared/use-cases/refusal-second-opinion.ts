@@ -16,7 +16,7 @@ export async function secondOpinion(
     messages: buildRefusalJudgeMessages(input.prompt, input.response),
     maxTokens: 20,
     temperature: 0,
-    trace: { ...input.trace, purpose: 'judge' },
+    trace: { ...input.trace, purpose: 'second-opinion' },
     timeoutMs,
   });
   const opinion = outcome.ok ? parseRefusalOpinion(outcome.text) : null;

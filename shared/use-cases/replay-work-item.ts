@@ -169,6 +169,7 @@ async function callModel(
       trace: { runId: item.run_id, captureId: item.capture_id, purpose: 'replay' },
       timeoutMs: deps.settings.callTimeoutMs,
       guardrails: run.request.guardrails,
+      portkeyConfig: run.request.portkey_config,
     });
     await release();
     release = async () => {};

@@ -45,6 +45,14 @@ export async function startReplay(deps: StartReplayDeps, tenantId: string, body:
   const parsed = ReplayRequestSchema.safeParse(body ?? {});
   if (!parsed.success) return { ok: false, problem: invalidRequest(parsed.error.issues, 'invalid_replay_request') };
   const request: ReplayRequest = parsed.data;
+  // A saved config carries its own guardrails; two sources would leave unclear which one applies.
+  if (request.portkey_config && request.guardrails)
+    return {
+      ok: false,
+      problem: problem(400, 'invalid_replay_request', 'portkey_config: give either a saved Portkey config or inline guardrails, not both', {
+        field: 'portkey_config',
+      }),
+    };
   for (const [i, m] of [...request.candidate_models.entries()]) {
     if (!resolveModel(m))
       return {
