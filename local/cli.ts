@@ -144,7 +144,9 @@ async function start(args: string[]): Promise<number> {
   });
   let stack: Awaited<ReturnType<typeof startLocalStack>>;
   try {
-    stack = await startLocalStack({ apiPort, dataPath });
+    // SWITCHYARD_TEMPLATES_FILE: templates synthesized already (tests that spawn the server skip a second synth).
+    const templatesFile = process.env.SWITCHYARD_TEMPLATES_FILE;
+    stack = await startLocalStack({ apiPort, dataPath, templates: templatesFile ? JSON.parse(await readFile(templatesFile, 'utf8')) : undefined });
   } catch (error) {
     unwatch();
     await unlock();
