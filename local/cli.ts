@@ -3,6 +3,7 @@
 import { once } from 'node:events';
 import { createReadStream } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { environmentConfig } from '../cdk/config.js';
@@ -23,6 +24,7 @@ import { importCommand } from './import/command.js';
 import { readLabelledPairs } from './labelled-pairs.js';
 import { localPlatform, startLlmBackend } from './platform.js';
 import { progress } from './progress.js';
+import { assertPortFree, DEFAULT_DATA_DIR, listenErrorMessage, lockDataFolder, watchParent } from './server-process.js';
 import { LOCAL_TABLE, startLocalStack } from './stack.js';
 import { cdkContext } from './synth.js';
 
@@ -31,8 +33,9 @@ const HELP = `switchyard <command> [options]
   demo [--out DIR] [--captures N] [--seed N]
         Start the local stack, capture sample traffic, replay it across seven models, print the
         recommendation and write DIR/recommendation.json (default ./switchyard-out).
-  start [--port N] [--data DIR] [--schedule-every SECONDS]
-        Run the local stack as a long-lived server for curl; prints a bearer token.
+  start [--port N] [--data DIR | --memory] [--schedule-every SECONDS]
+        Run the local stack as a long-lived server for curl; prints a bearer token. Keeps its data in DIR (default
+        ./.switchyard/data) across restarts, resuming runs that were in flight; --memory keeps nothing.
   token create --tenant ID --table NAME [--region REGION] [--endpoint URL] [--label TEXT]
         Create an API token in a deployed table (your AWS credentials), or in a running local stack's table with
         --endpoint ('switchyard start' prints both). Only the token's SHA-256 hash is stored.
@@ -112,11 +115,57 @@ async function demo(args: string[]): Promise<number> {
 async function start(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { port: { type: 'string', default: '8080' }, data: { type: 'string' }, 'schedule-every': { type: 'string' } },
+    options: {
+      port: { type: 'string', default: '8080' },
+      data: { type: 'string' },
+      memory: { type: 'boolean', default: false },
+      'schedule-every': { type: 'string' },
+    },
   });
-  const stack = await startLocalStack({ apiPort: Number(values.port), dataPath: values.data });
+  if (values.memory && values.data) throw new Error('--data DIR and --memory exclude each other');
+  const apiPort = Number(values.port);
+  await assertPortFree(apiPort);
+  const dataPath = values.memory ? undefined : path.resolve(values.data ?? DEFAULT_DATA_DIR);
+  const unlock = dataPath ? await lockDataFolder(dataPath) : async () => {};
+  // Signals and the parent watch are armed before the stack starts, so a stop during startup is not lost.
+  let stopRequested!: () => void;
+  const stopping = new Promise<void>((resolve) => {
+    stopRequested = resolve;
+  });
+  const onSignal = () => {
+    stopRequested();
+    // A second signal while stopping: give up waiting.
+    for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(s, () => process.exit(130));
+  };
+  for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(s, onSignal);
+  const unwatch = watchParent(() => {
+    process.stderr.write('switchyard start: the process that started this server exited; stopping\n');
+    stopRequested();
+  });
+  let stack: Awaited<ReturnType<typeof startLocalStack>>;
+  try {
+    // SWITCHYARD_TEMPLATES_FILE: templates synthesized already (tests that spawn the server skip a second synth).
+    const templatesFile = process.env.SWITCHYARD_TEMPLATES_FILE;
+    stack = await startLocalStack({ apiPort, dataPath, templates: templatesFile ? JSON.parse(await readFile(templatesFile, 'utf8')) : undefined });
+  } catch (error) {
+    unwatch();
+    await unlock();
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE' || code === 'EACCES') throw new Error(listenErrorMessage(apiPort, error as NodeJS.ErrnoException));
+    throw error;
+  }
   const tokenValue = await stack.createToken('local', 'npm start');
   process.stdout.write(`Switchyard local stack (${stack.mode}) on ${stack.apiUrl}\n`);
+  process.stdout.write(
+    dataPath
+      ? `Data: ${dataPath} (kept across restarts; --memory keeps nothing)\n`
+      : 'Data: in memory (--memory): captures, runs and tokens are lost when the server stops\n',
+  );
+  for (const r of stack.recovered) {
+    process.stdout.write(
+      `Run ${r.run_id} (tenant ${r.tenant_id}) in flight at the last stop: ${r.action}${r.requeued ? `, ${r.requeued} work items queued again` : ''}${r.reason ? ` (${r.reason})` : ''}\n`,
+    );
+  }
   process.stdout.write(`Bearer token for tenant "local": ${tokenValue}\n`);
   process.stdout.write(`More tokens: npx switchyard token create --tenant NAME --table ${LOCAL_TABLE} --endpoint ${stack.dynamo.endpoint}\n`);
   process.stdout.write(`Try: curl -s -H "authorization: Bearer ${tokenValue}" ${stack.apiUrl}/v1/replays/run_00000000-0000-0000-0000-000000000000\n`);
@@ -132,12 +181,11 @@ async function start(args: string[]): Promise<number> {
       );
     }, every);
   }
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
+  await stopping;
+  unwatch();
   if (timer) clearInterval(timer);
   await stack.stop();
+  await unlock();
   return 0;
 }
 

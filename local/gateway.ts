@@ -1,10 +1,7 @@
 // The open-source Portkey gateway (@portkey-ai/gateway), started as a child process on a free loopback port.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
 import net from 'node:net';
-import path from 'node:path';
-
-const require = createRequire(import.meta.url);
+import { fileURLToPath } from 'node:url';
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -21,9 +18,10 @@ export type LocalGateway = { url: string; port: number; stop(): Promise<void>; p
 
 export async function startGateway(options: { port?: number } = {}): Promise<LocalGateway> {
   const port = options.port ?? (await freePort());
-  const entry = path.join(path.dirname(require.resolve('@portkey-ai/gateway/package.json')), 'build', 'start-server.js');
-  const child = spawn(process.execPath, [entry, `--port=${port}`, '--headless'], {
-    stdio: ['ignore', 'ignore', 'pipe'],
+  // The gateway runs under a watchdog that ends it when this process goes away (stdin closes, parent changes, EPIPE).
+  const watchdog = fileURLToPath(new URL('./gateway-watchdog.mjs', import.meta.url));
+  const child = spawn(process.execPath, [watchdog, `--port=${port}`, '--headless'], {
+    stdio: ['pipe', 'ignore', 'pipe'],
     env: { ...process.env, NODE_ENV: 'production' },
   });
   let stderr = '';
@@ -53,6 +51,7 @@ export async function startGateway(options: { port?: number } = {}): Promise<Loc
     stop: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      child.stdin?.end();
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 2000);
       await exited;

@@ -38,7 +38,17 @@ export function aslFromTemplate(template: Template): Record<string, unknown> {
   const machine = Object.values(template.Resources).find((r) => r.Type === 'AWS::StepFunctions::StateMachine');
   const definition = machine?.Properties?.DefinitionString as Intrinsic | undefined;
   if (!definition) throw new Error('no state machine in the stateless template');
-  return JSON.parse(resolveIntrinsic(definition)) as Record<string, unknown>;
+  const asl = JSON.parse(resolveIntrinsic(definition)) as { States?: Record<string, Record<string, unknown>> };
+  // A Task without TimeoutSeconds has no state timeout on AWS (the Lambda's own timeout bounds it), but
+  // aws-local-stepfunctions gives it 60 s: on a busy machine a long ScoreQuality batch then fails the run with
+  // States.Timeout. Locally each task gets its function's timeout from the template instead.
+  for (const state of Object.values(asl.States ?? {})) {
+    if (state.Type !== 'Task' || state.TimeoutSeconds !== undefined || state.TimeoutSecondsPath !== undefined) continue;
+    const logicalId = /:function:([^:]+)$/.exec(String(state.Resource))?.[1];
+    const timeout = logicalId ? (template.Resources[logicalId]?.Properties?.Timeout as number | undefined) : undefined;
+    state.TimeoutSeconds = timeout ?? 900;
+  }
+  return asl as Record<string, unknown>;
 }
 
 export type TaskHandlers = Record<string, (input: unknown) => Promise<unknown>>;

@@ -1,6 +1,7 @@
 // The whole local stack in one process (the gateway as a child process): dynalite, fauxqs, the Portkey gateway,
 // the provider simulator, the state machine from the synthesized template, the API server and the event source.
 
+import path from 'node:path';
 import { STATE } from '../cdk/stateless-stack.js';
 import { makeCheckProgress } from '../functions/aggregate/check-progress.js';
 import { makeComputeMetrics } from '../functions/aggregate/compute-metrics.js';
@@ -43,10 +44,12 @@ import { type ApiServer, startApiServer } from './api-server.js';
 import { createTable, type Dynalite, type LocalQueues, maxReceiveCountFrom, startDynalite, startQueues, tableShapeFrom } from './emulators.js';
 import type { LocalGateway } from './gateway.js';
 import { localPlatform, startLlmBackend } from './platform.js';
+import { type RecoveryOutcome, recoverRuns } from './recovery.js';
 import { aslFromTemplate, LocalStepFunctions } from './sfn-local.js';
 import type { ProviderSimulator, SimulatorOptions } from './simulator/server.js';
 import { type Poller, startSqsPoller } from './sqs-poller.js';
 import { synthTemplates } from './synth.js';
+import { journaledQueue, WorkJournal } from './work-journal.js';
 
 export const LOCAL_TABLE = 'switchyard-local';
 
@@ -68,7 +71,7 @@ export type LocalStackOptions = {
   /** how long WaitForWork waits locally, ms */
   pollMs?: number;
   settings?: Partial<Settings>;
-  /** dynalite data directory (npm start); in memory when absent */
+  /** data folder (npm start): dynalite in DIR/dynamodb, the work journal in DIR/work; in memory when absent */
   dataPath?: string;
   apiPort?: number;
   log?: Log;
@@ -106,6 +109,8 @@ export type LocalStack = {
   dynamo: Dynalite;
   worker: Poller;
   mode: 'simulated' | 'self-hosted gateway' | 'hosted Portkey';
+  /** what happened to runs in flight at the previous stop (with a data folder) */
+  recovered: RecoveryOutcome[];
   createToken(tenantId: string, label?: string): Promise<string>;
   runScheduledReplay(event: unknown): Promise<unknown>;
   stop(): Promise<void>;
@@ -133,7 +138,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   };
   try {
     const templates = options.templates ?? synthTemplates(options.env ?? 'dev');
-    const dynamo = await startDynalite({ path: options.dataPath });
+    const journal = options.dataPath ? new WorkJournal(path.join(options.dataPath, 'work')) : null;
+    const dynamo = await startDynalite({ path: options.dataPath ? path.join(options.dataPath, 'dynamodb') : undefined });
     stops.push(() => dynamo.stop());
     await createTable(dynamo.endpoint, LOCAL_TABLE, tableShapeFrom(templates.stateful));
     const queues = await startQueues({
@@ -172,7 +178,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // The state machine runs in this process; a wrapped gateway (cassettes, fault hooks) replaces the built one.
     const llm = options.wrapLlm ? options.wrapLlm(await llmGateway(base)) : undefined;
     const localWorkflow = { startAggregation: (ref: RunRef) => workflow!.startAggregation(ref) };
-    const platform = { ...base, overrides: { workflow: localWorkflow, ...(llm ? { llm } : {}) } };
+    // With a data folder, queued work is journalled on disk (fauxqs is in memory) so a restart can re-drive it.
+    const rawQueue = journal ? await workQueue(base) : undefined;
+    const queue = rawQueue && journal ? journaledQueue(rawQueue, journal) : undefined;
+    const platform = { ...base, overrides: { workflow: localWorkflow, ...(llm ? { llm } : {}), ...(queue ? { queue } : {}) } };
     // Each function gets its own composition root, exactly as deployed; only the platform differs.
     const fn = <D extends object>(wiring: Wiring<D>) => {
       const built = wire(platform, wiring);
@@ -254,6 +263,17 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
     stops.push(() => api.stop());
 
+    const recovered =
+      journal && rawQueue
+        ? await recoverRuns({
+            ...deps,
+            queue: rawQueue,
+            journal,
+            dynamodbEndpoint: dynamo.endpoint,
+            table: LOCAL_TABLE,
+          })
+        : [];
+
     const scheduled = makeScheduledReplayHandler(fn(replayStartWiring));
     return {
       apiUrl: api.url,
@@ -265,6 +285,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       dynamo,
       worker,
       mode: backend.mode,
+      recovered,
       createToken: (tenantId, label = 'local') => createToken(deps.tokens, tenantId, label),
       runScheduledReplay: (event) => scheduled(event),
       stop: stopAll,
