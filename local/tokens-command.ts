@@ -45,13 +45,16 @@ async function openStore(values: { table?: string; region?: string; endpoint?: s
   return { tokens: new DynamoTokenStore(db, values.table), close: async () => {} };
 }
 
-const clock: Clock = { now: () => Date.now() };
+const systemClock: Clock = { now: () => Date.now() };
 
 function describe(t: TokenSummary): string {
   return [t.id, t.status.padEnd(7), t.scope.padEnd(7), t.createdAt, t.expiresAt ? `expires ${t.expiresAt}` : 'no expiry', t.label].join('  ');
 }
 
-export async function tokenCommand(args: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): Promise<number> {
+export type TokenCommandIo = { out?: NodeJS.WritableStream; err?: NodeJS.WritableStream; clock?: Clock };
+
+export async function tokenCommand(args: string[], io: TokenCommandIo = {}): Promise<number> {
+  const { out = process.stdout, err = process.stderr, clock = systemClock } = io;
   const [sub, ...rest] = args;
   if (sub === undefined || sub === 'help' || sub === '--help' || sub === '-h') {
     out.write(TOKEN_HELP);
