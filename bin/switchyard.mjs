@@ -8,5 +8,12 @@ import { register } from 'tsx/esm/api';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 register();
 const here = path.dirname(fileURLToPath(import.meta.url));
-const { main } = await import(pathToFileURL(path.join(here, '..', 'local', 'cli.ts')).href);
-process.exitCode = await main(process.argv.slice(2));
+const [command, ...rest] = process.argv.slice(2);
+if (command === 'token') {
+  // Token commands load only the token store, not the local stack the rest of the CLI imports.
+  const { tokenCommand } = await import(pathToFileURL(path.join(here, '..', 'local', 'tokens-command.ts')).href);
+  process.exitCode = await tokenCommand(rest);
+} else {
+  const { main } = await import(pathToFileURL(path.join(here, '..', 'local', 'cli.ts')).href);
+  process.exitCode = await main(process.argv.slice(2));
+}

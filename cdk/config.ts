@@ -10,6 +10,16 @@ export const EnvironmentConfigSchema = z.object({
   gatewayBaseUrl: z.string().url(),
   workerMaxConcurrency: z.number().int().min(2).max(1000),
   settings: z.record(z.string(), z.unknown()).optional(),
+  /** HTTP API: the authorizer's result cache (how long a revoked token keeps working) and the stage's throttle */
+  api: z
+    .object({
+      authorizerCacheSeconds: z.number().int().min(0).max(3600).optional(),
+      throttle: z
+        .object({ rateLimit: z.number().min(1), burstLimit: z.number().int().min(1) })
+        .partial()
+        .optional(),
+    })
+    .optional(),
   schedule: z.object({
     enabled: z.boolean(),
     expression: z.string().min(1),
@@ -18,6 +28,9 @@ export const EnvironmentConfigSchema = z.object({
   }),
 });
 export type EnvironmentConfig = z.infer<typeof EnvironmentConfigSchema>;
+
+/** The HTTP API's defaults when an environment sets no `api`: a revoked token works for at most 60 s more. */
+export const API_DEFAULTS = { authorizerCacheSeconds: 60, throttle: { rateLimit: 200, burstLimit: 400 } };
 
 export function environmentConfig(all: unknown, name: string): EnvironmentConfig {
   const envs = z.record(z.string(), z.unknown()).parse(all ?? {});

@@ -7,6 +7,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -16,7 +17,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
-import type { EnvironmentConfig } from './config.js';
+import { API_DEFAULTS, type EnvironmentConfig } from './config.js';
 import { AppFunction } from './constructs/app-function.js';
 
 export type StatelessProps = StackProps & {
@@ -71,6 +72,19 @@ export class StatelessStack extends Stack {
       return f.env('PROVIDER_SECRET_ARN', providerSecret.secretArn).env('GATEWAY_BASE_URL', config.gatewayBaseUrl);
     };
 
+    // The per-tenant rate bucket (shared/runtime/rate-limited.ts): read-only API functions may write only that item.
+    const withRateBucket = (f: AppFunction) => {
+      f.fn.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: ['dynamodb:PutItem'],
+          resources: [table.tableArn],
+          conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['T#*#RATE'] } },
+        }),
+      );
+      props.key.grantEncrypt(f.fn);
+      return f;
+    };
+
     const authorizerFn = make('Authorizer', 'authorizer/handler.ts', 'Bearer token → tenant', { timeout: Duration.seconds(5) });
     table.grantReadData(authorizerFn.fn);
     const captureFn = make('Capture', 'capture/handler.ts', 'POST /v1/captures', { timeout: Duration.seconds(10) });
@@ -78,13 +92,13 @@ export class StatelessStack extends Stack {
     const resultsFn = make('Results', 'results-api/handler.ts', 'GET /v1/replays, /v1/replays/{id}, /v1/replays/{id}/results', {
       timeout: Duration.seconds(10),
     });
-    table.grantReadData(resultsFn.fn);
+    table.grantReadData(withRateBucket(resultsFn).fn);
     const browseFn = make('Captures', 'captures-api/handler.ts', 'GET /v1/captures, /v1/captures/{id}, /v1/users/{user}/history', {
       timeout: Duration.seconds(10),
     });
-    table.grantReadData(browseFn.fn);
+    table.grantReadData(withRateBucket(browseFn).fn);
     const reportFn = make('Report', 'report-api/handler.ts', 'GET /v1/replays/{id}/report (HTML)', { timeout: Duration.seconds(15) });
-    table.grantReadData(reportFn.fn);
+    table.grantReadData(withRateBucket(reportFn).fn);
     const openApiFn = make('OpenApi', 'openapi-api/handler.ts', 'GET /v1/openapi.json');
     const replayStartFn = make('ReplayStart', 'replay-start/handler.ts', 'POST /v1/replays', { timeout: Duration.seconds(60), memorySize: 1024 });
     const scheduledReplayFn = make('ScheduledReplay', 'scheduled-replay/handler.ts', 'Scheduled replay (EventBridge rule)', {
@@ -191,8 +205,10 @@ export class StatelessStack extends Stack {
     // --- HTTP API: every route behind the Lambda authorizer ---
     const authorizer = new HttpLambdaAuthorizer('TokenAuthorizer', authorizerFn.fn, {
       responseTypes: [HttpLambdaResponseType.SIMPLE],
-      identitySource: ['$request.header.Authorization'],
-      resultsCacheTtl: Duration.minutes(5),
+      // The route key is part of the cache key: a capture-scoped token's decision differs per route. The TTL is how
+      // long a revoked token keeps working (README).
+      identitySource: ['$request.header.Authorization', '$context.routeKey'],
+      resultsCacheTtl: Duration.seconds(config.api?.authorizerCacheSeconds ?? API_DEFAULTS.authorizerCacheSeconds),
     });
     const accessLogs = new logs.LogGroup(this, 'ApiAccessLogs', { retention: config.logRetentionDays as logs.RetentionDays, removalPolicy });
     this.api = new apigw.HttpApi(this, 'Api', { description: 'Switchyard HTTP API', defaultAuthorizer: authorizer, createDefaultStage: false });
@@ -201,7 +217,8 @@ export class StatelessStack extends Stack {
       stageName: '$default',
       autoDeploy: true,
       accessLogSettings: { destination: new apigw.LogGroupLogDestination(accessLogs) },
-      throttle: { rateLimit: 200, burstLimit: 400 },
+      // The whole API's ceiling; each tenant also has its own bucket (settings.tenantRateLimit, 429 with Retry-After).
+      throttle: { ...API_DEFAULTS.throttle, ...config.api?.throttle },
     });
     this.api.addRoutes({ path: '/v1/captures', methods: [apigw.HttpMethod.POST], integration: new HttpLambdaIntegration('CaptureInt', captureFn.fn) });
     this.api.addRoutes({ path: '/v1/replays', methods: [apigw.HttpMethod.POST], integration: new HttpLambdaIntegration('ReplayInt', replayStartFn.fn) });

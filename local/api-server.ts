@@ -20,7 +20,7 @@ function send(res: http.ServerResponse, status: number, body: unknown, headers: 
 
 export async function startApiServer(options: {
   routes: Route[];
-  authorizer: (event: { headers: Record<string, string> }) => Promise<AuthorizerResult>;
+  authorizer: (event: { headers: Record<string, string>; routeKey: string }) => Promise<AuthorizerResult>;
   port?: number;
   onError?: (error: unknown) => void;
 }): Promise<ApiServer> {
@@ -53,7 +53,7 @@ export async function startApiServer(options: {
       if (!headers.authorization) return send(res, 401, { message: 'Unauthorized' });
       let auth: AuthorizerResult;
       try {
-        auth = await options.authorizer({ headers });
+        auth = await options.authorizer({ headers, routeKey: route.routeKey });
       } catch {
         return send(res, 401, { message: 'Unauthorized' });
       }

@@ -11,12 +11,10 @@ import { resolveModel } from '../shared/config/models.js';
 import { flattenMessages, normaliseUsage } from '../shared/domain/capture.js';
 import { estimateReplay } from '../shared/domain/estimate.js';
 import type { LlmGateway } from '../shared/ports/index.js';
-import { tokenStore } from '../shared/runtime/build/dynamo.js';
 import { llmGateway } from '../shared/runtime/build/llm.js';
 import { CaptureInputSchema } from '../shared/schemas/api.js';
 import { classifyLines } from '../shared/use-cases/classify-refusals.js';
 import { evaluateJudge } from '../shared/use-cases/judge-eval.js';
-import { createToken } from '../shared/use-cases/tokens.js';
 import { SwitchyardClient } from './client.js';
 import { compare } from './compare.js';
 import { runDemo } from './demo.js';
@@ -36,9 +34,9 @@ const HELP = `switchyard <command> [options]
   start [--port N] [--data DIR | --memory] [--schedule-every SECONDS]
         Run the local stack as a long-lived server for curl; prints a bearer token. Keeps its data in DIR (default
         ./.switchyard/data) across restarts, resuming runs that were in flight; --memory keeps nothing.
-  token create --tenant ID --table NAME [--region REGION] [--endpoint URL] [--label TEXT]
-        Create an API token in a deployed table (your AWS credentials), or in a running local stack's table with
-        --endpoint ('switchyard start' prints both). Only the token's SHA-256 hash is stored.
+  token create|list|revoke|rotate --tenant ID (--table NAME | --endpoint URL | --data DIR) [options]
+        API tokens with a scope (capture | full) and an optional expiry (--expires 30d), in a deployed table (your AWS
+        credentials) or a local stack's. Only the SHA-256 hash of a token's secret is stored. 'switchyard token help'.
   classify-refusals --input FILE|- [--second-opinion [--judge M]]
         Reads JSON lines with "prompt" and "response" (or "completion"); writes one JSON line per input, in order, with "refusal"
         (none | full | partial) and the "signals" that decided it. No LLM is called unless --second-opinion is given:
@@ -72,7 +70,8 @@ export async function main(argv: string[]): Promise<number> {
       case 'start':
         return await start(rest);
       case 'token':
-        return await token(rest);
+        // Loaded on demand: token commands need only the token store (bin/switchyard.mjs also comes straight here).
+        return await (await import('./tokens-command.js')).tokenCommand(rest);
       case 'estimate':
         return await estimate(rest);
       case 'classify-refusals':
@@ -186,31 +185,6 @@ async function start(args: string[]): Promise<number> {
   if (timer) clearInterval(timer);
   await stack.stop();
   await unlock();
-  return 0;
-}
-
-async function token(args: string[]): Promise<number> {
-  const [sub, ...rest] = args;
-  if (sub !== 'create') throw new Error('usage: switchyard token create --tenant ID [--label TEXT] [--table NAME --region REGION]');
-  const { values } = parseArgs({
-    args: rest,
-    options: {
-      tenant: { type: 'string' },
-      label: { type: 'string', default: 'cli' },
-      table: { type: 'string' },
-      region: { type: 'string' },
-      endpoint: { type: 'string' },
-    },
-  });
-  if (!values.tenant) throw new Error('--tenant is required');
-  if (!values.table) {
-    throw new Error('--table is required (the deployed table name from the Stateful stack, or the local one `switchyard start` prints)');
-  }
-  const region = values.region ?? process.env.AWS_REGION ?? 'us-east-1';
-  const store = tokenStore(localPlatform({ table: values.table, region, dynamodbEndpoint: values.endpoint }));
-  const value = await createToken(store, values.tenant, values.label);
-  process.stdout.write(`${value}\n`);
-  process.stderr.write('Store this token now: only its SHA-256 hash is kept.\n');
   return 0;
 }
 

@@ -25,12 +25,14 @@ import type { Clock, LlmGateway, Log } from '../shared/ports/index.js';
 import { captureStore, limiter, resultStore, runStore, tokenStore } from '../shared/runtime/build/dynamo.js';
 import { llmGateway } from '../shared/runtime/build/llm.js';
 import { workQueue } from '../shared/runtime/build/queue.js';
+import { rateLimited } from '../shared/runtime/rate-limited.js';
 import { checkProgressWiring, computeMetricsWiring, markFailedWiring, recommendWiring } from '../shared/runtime/wiring/aggregate.js';
 import { analyzeWiring } from '../shared/runtime/wiring/analyze.js';
 import { authorizerWiring } from '../shared/runtime/wiring/authorizer.js';
 import { browseWiring } from '../shared/runtime/wiring/browse.js';
 import { captureWiring } from '../shared/runtime/wiring/capture.js';
 import { deadLetterWiring } from '../shared/runtime/wiring/dead-letter.js';
+import { rateLimitWiring } from '../shared/runtime/wiring/rate-limit.js';
 import { replayStartWiring } from '../shared/runtime/wiring/replay-start.js';
 import { workerWiring } from '../shared/runtime/wiring/replay-worker.js';
 import { reportWiring } from '../shared/runtime/wiring/report-api.js';
@@ -39,10 +41,12 @@ import { scoreQualityWiring } from '../shared/runtime/wiring/score-quality.js';
 import { type Wiring, wire } from '../shared/runtime/wiring.js';
 import type { RunRef } from '../shared/schemas/messages.js';
 import type { Ports } from '../shared/use-cases/deps.js';
-import { createToken } from '../shared/use-cases/tokens.js';
-import { type ApiServer, startApiServer } from './api-server.js';
+import { createToken, type NewToken } from '../shared/use-cases/tokens.js';
+import { type ApiServer, type Route, startApiServer } from './api-server.js';
+import { cachedAuthorizer } from './authorizer-cache.js';
 import { createTable, type Dynalite, type LocalQueues, maxReceiveCountFrom, startDynalite, startQueues, tableShapeFrom } from './emulators.js';
 import type { LocalGateway } from './gateway.js';
+import { LOCAL_TABLE } from './names.js';
 import { localPlatform, startLlmBackend } from './platform.js';
 import { type RecoveryOutcome, recoverRuns } from './recovery.js';
 import { aslFromTemplate, LocalStepFunctions } from './sfn-local.js';
@@ -51,7 +55,7 @@ import { type Poller, startSqsPoller } from './sqs-poller.js';
 import { synthTemplates } from './synth.js';
 import { journaledQueue, WorkJournal } from './work-journal.js';
 
-export const LOCAL_TABLE = 'switchyard-local';
+export { LOCAL_TABLE };
 
 export type LocalStackOptions = {
   /** cdk.json environment whose templates are used */
@@ -78,6 +82,8 @@ export type LocalStackOptions = {
   clock?: Clock;
   /** how long POST /v1/analyze waits for its run before answering 202 (default 25 s, as deployed) */
   analyzeWaitMs?: number;
+  /** the local API's authorizer cache TTL, seconds (default 60, as deployed: `api.authorizerCacheSeconds`) */
+  authorizerCacheSeconds?: number;
   /** wraps the gateway adapter (cassettes, fault hooks in tests) */
   wrapLlm?: (llm: LlmGateway) => LlmGateway;
 };
@@ -111,7 +117,7 @@ export type LocalStack = {
   mode: 'simulated' | 'self-hosted gateway' | 'hosted Portkey';
   /** what happened to runs in flight at the previous stop (with a data folder) */
   recovered: RecoveryOutcome[];
-  createToken(tenantId: string, label?: string): Promise<string>;
+  createToken(tenantId: string, label?: string, options?: Pick<NewToken, 'scope' | 'expiresAt'>): Promise<string>;
   runScheduledReplay(event: unknown): Promise<unknown>;
   stop(): Promise<void>;
 };
@@ -223,14 +229,22 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
     stops.push(() => deadLetters.stop());
 
-    const results = makeResultsHandler(fn(resultsWiring));
-    const browse = makeCapturesApiHandler(fn(browseWiring));
+    // Every API route is throttled per tenant, as each deployed handler is (shared/runtime/rate-limited.ts).
+    const limited = (handler: Route['handler']) => rateLimited(fn(rateLimitWiring), handler);
+    const results = limited(makeResultsHandler(fn(resultsWiring)));
+    const browse = limited(makeCapturesApiHandler(fn(browseWiring)));
     const api: ApiServer = await startApiServer({
       port: options.apiPort,
-      authorizer: makeAuthorizer(fn(authorizerWiring)),
+      authorizer: cachedAuthorizer(makeAuthorizer(fn(authorizerWiring)), options.authorizerCacheSeconds ?? 60, platform.clock),
       routes: [
-        { method: 'POST', pattern: /^\/v1\/captures$/, routeKey: 'POST /v1/captures', params: [], handler: makeCaptureHandler(fn(captureWiring)) },
-        { method: 'POST', pattern: /^\/v1\/replays$/, routeKey: 'POST /v1/replays', params: [], handler: makeReplayStartHandler(fn(replayStartWiring)) },
+        { method: 'POST', pattern: /^\/v1\/captures$/, routeKey: 'POST /v1/captures', params: [], handler: limited(makeCaptureHandler(fn(captureWiring))) },
+        {
+          method: 'POST',
+          pattern: /^\/v1\/replays$/,
+          routeKey: 'POST /v1/replays',
+          params: [],
+          handler: limited(makeReplayStartHandler(fn(replayStartWiring))),
+        },
         {
           method: 'GET',
           pattern: /^\/v1\/replays\/([^/]+)$/,
@@ -245,7 +259,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
           pattern: /^\/v1\/analyze$/,
           routeKey: 'POST /v1/analyze',
           params: [],
-          handler: makeAnalyzeHandler(fn(analyzeWiring), { waitMs: options.analyzeWaitMs }),
+          handler: limited(makeAnalyzeHandler(fn(analyzeWiring), { waitMs: options.analyzeWaitMs })),
         },
         { method: 'GET', pattern: /^\/v1\/captures$/, routeKey: 'GET /v1/captures', params: [], handler: browse },
         { method: 'GET', pattern: /^\/v1\/captures\/([^/]+)$/, routeKey: 'GET /v1/captures/{id}', params: ['id'], handler: browse },
@@ -255,7 +269,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
           pattern: /^\/v1\/replays\/([^/]+)\/report$/,
           routeKey: 'GET /v1/replays/{id}/report',
           params: ['id'],
-          handler: makeReportHandler(fn(reportWiring)),
+          handler: limited(makeReportHandler(fn(reportWiring))),
         },
         { method: 'GET', pattern: /^\/v1\/openapi\.json$/, routeKey: 'GET /v1/openapi.json', params: [], handler: openApiHandler },
       ],
@@ -286,7 +300,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       worker,
       mode: backend.mode,
       recovered,
-      createToken: (tenantId, label = 'local') => createToken(deps.tokens, tenantId, label),
+      createToken: async (tenantId, label = 'local', extra = {}) => (await createToken(deps, { tenantId, label, ...extra })).token,
       runScheduledReplay: (event) => scheduled(event),
       stop: stopAll,
     };

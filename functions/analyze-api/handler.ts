@@ -3,7 +3,9 @@
 
 import { type HttpEvent, type HttpResult, json, parseJsonBody, problemResponse, tenantOf, unauthorized } from '../../shared/runtime/http.js';
 import { fromEnvironment } from '../../shared/runtime/lambda.js';
+import { rateLimited } from '../../shared/runtime/rate-limited.js';
 import { analyzeWiring } from '../../shared/runtime/wiring/analyze.js';
+import { rateLimitWiring } from '../../shared/runtime/wiring/rate-limit.js';
 import { type AnalyzeDeps, analyze } from '../../shared/use-cases/analyze.js';
 
 /** How long the request waits for the run: under API Gateway's 29 s, with room to read the answers. */
@@ -22,4 +24,4 @@ export function makeAnalyzeHandler(getDeps: () => Promise<AnalyzeDeps>, options:
   };
 }
 
-export const handler = makeAnalyzeHandler(fromEnvironment(analyzeWiring));
+export const handler = rateLimited(fromEnvironment(rateLimitWiring), makeAnalyzeHandler(fromEnvironment(analyzeWiring)));

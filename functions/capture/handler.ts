@@ -2,7 +2,9 @@
 
 import { type HttpEvent, type HttpResult, json, parseJsonBody, problemResponse, tenantOf, unauthorized } from '../../shared/runtime/http.js';
 import { fromEnvironment } from '../../shared/runtime/lambda.js';
+import { rateLimited } from '../../shared/runtime/rate-limited.js';
 import { captureWiring } from '../../shared/runtime/wiring/capture.js';
+import { rateLimitWiring } from '../../shared/runtime/wiring/rate-limit.js';
 import { type CaptureTrafficDeps, captureTraffic, type ItemOutcome } from '../../shared/use-cases/capture-traffic.js';
 
 export function makeCaptureHandler(getDeps: () => Promise<CaptureTrafficDeps>) {
@@ -47,4 +49,4 @@ export function makeCaptureHandler(getDeps: () => Promise<CaptureTrafficDeps>) {
   };
 }
 
-export const handler = makeCaptureHandler(fromEnvironment(captureWiring));
+export const handler = rateLimited(fromEnvironment(rateLimitWiring), makeCaptureHandler(fromEnvironment(captureWiring)));

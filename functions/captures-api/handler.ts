@@ -2,7 +2,9 @@
 
 import { type HttpEvent, type HttpResult, json, pathParam, problemResponse, tenantOf, unauthorized } from '../../shared/runtime/http.js';
 import { fromEnvironment } from '../../shared/runtime/lambda.js';
+import { rateLimited } from '../../shared/runtime/rate-limited.js';
 import { browseWiring } from '../../shared/runtime/wiring/browse.js';
+import { rateLimitWiring } from '../../shared/runtime/wiring/rate-limit.js';
 import { type BrowseDeps, getCapture, listCaptures, userHistory } from '../../shared/use-cases/browse-captures.js';
 
 export function makeCapturesApiHandler(getDeps: () => Promise<BrowseDeps>) {
@@ -23,4 +25,4 @@ export function makeCapturesApiHandler(getDeps: () => Promise<BrowseDeps>) {
   };
 }
 
-export const handler = makeCapturesApiHandler(fromEnvironment(browseWiring));
+export const handler = rateLimited(fromEnvironment(rateLimitWiring), makeCapturesApiHandler(fromEnvironment(browseWiring)));

@@ -2,6 +2,8 @@
 
 import { type HttpEvent, type HttpResult, json, parseJsonBody, problemResponse, tenantOf, unauthorized } from '../../shared/runtime/http.js';
 import { fromEnvironment } from '../../shared/runtime/lambda.js';
+import { rateLimited } from '../../shared/runtime/rate-limited.js';
+import { rateLimitWiring } from '../../shared/runtime/wiring/rate-limit.js';
 import { replayStartWiring } from '../../shared/runtime/wiring/replay-start.js';
 import { type StartReplayDeps, startReplay } from '../../shared/use-cases/start-replay.js';
 
@@ -18,4 +20,4 @@ export function makeReplayStartHandler(getDeps: () => Promise<StartReplayDeps>) 
   };
 }
 
-export const handler = makeReplayStartHandler(fromEnvironment(replayStartWiring));
+export const handler = rateLimited(fromEnvironment(rateLimitWiring), makeReplayStartHandler(fromEnvironment(replayStartWiring)));

@@ -3,6 +3,8 @@
 import { REPORT_CSP } from '../../shared/report/render-html.js';
 import { type HttpEvent, type HttpResult, pathParam, problemResponse, tenantOf, unauthorized } from '../../shared/runtime/http.js';
 import { fromEnvironment } from '../../shared/runtime/lambda.js';
+import { rateLimited } from '../../shared/runtime/rate-limited.js';
+import { rateLimitWiring } from '../../shared/runtime/wiring/rate-limit.js';
 import { reportWiring } from '../../shared/runtime/wiring/report-api.js';
 import { type GetReportDeps, getReport } from '../../shared/use-cases/get-report.js';
 
@@ -25,4 +27,4 @@ export function makeReportHandler(getDeps: () => Promise<GetReportDeps>) {
   };
 }
 
-export const handler = makeReportHandler(fromEnvironment(reportWiring));
+export const handler = rateLimited(fromEnvironment(rateLimitWiring), makeReportHandler(fromEnvironment(reportWiring)));

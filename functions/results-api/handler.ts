@@ -1,6 +1,8 @@
 // GET /v1/replays, GET /v1/replays/{id}, GET /v1/replays/{id}/results — adapters around the replay read use cases.
 import { type HttpEvent, type HttpResult, json, pathParam, problemResponse, tenantOf, unauthorized } from '../../shared/runtime/http.js';
 import { fromEnvironment } from '../../shared/runtime/lambda.js';
+import { rateLimited } from '../../shared/runtime/rate-limited.js';
+import { rateLimitWiring } from '../../shared/runtime/wiring/rate-limit.js';
 import { resultsWiring } from '../../shared/runtime/wiring/results-api.js';
 import { type BrowseReplaysDeps, listReplays, listResults } from '../../shared/use-cases/browse-replays.js';
 import { getReplay } from '../../shared/use-cases/get-replay.js';
@@ -24,4 +26,4 @@ export function makeResultsHandler(getDeps: () => Promise<BrowseReplaysDeps>) {
   };
 }
 
-export const handler = makeResultsHandler(fromEnvironment(resultsWiring));
+export const handler = rateLimited(fromEnvironment(rateLimitWiring), makeResultsHandler(fromEnvironment(resultsWiring)));

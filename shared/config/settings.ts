@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { DEFAULT_POLICY, PolicyOverrideSchema, PolicySchema } from '../domain/criteria/index.js';
 import { DEFAULT_RUBRIC_WEIGHTS } from '../domain/judge.js';
 import { ProviderLimitsSchema } from '../domain/limits.js';
+import { RateLimitSchema } from '../domain/rate-limit.js';
 import { PriceOverrideSchema } from '../domain/usage.js';
 import { DEFAULT_PROVIDER_LIMITS, PROVIDER_KEY_VARS } from './models.js';
 
@@ -36,6 +37,8 @@ export const SettingsSchema = z.object({
   segmentTag: z.string().min(1),
   /** per provider (or "model:<id>") concurrency, requests/min, tokens/min */
   providerLimits: ProviderLimitsSchema,
+  /** per-tenant request rate on the HTTP API (a token bucket in DynamoDB shared by every container): over it → 429 */
+  tenantRateLimit: RateLimitSchema,
   /** true when the providers behind the gateway are the simulator (set by the local stack, never by configuration) */
   simulated: z.boolean(),
 });
@@ -59,6 +62,7 @@ export const DEFAULT_SETTINGS: Settings = {
   retentionDays: 30,
   segmentTag: 'use_case',
   providerLimits: DEFAULT_PROVIDER_LIMITS,
+  tenantRateLimit: { ratePerSecond: 50, burst: 200 },
   simulated: false,
 };
 

@@ -1,8 +1,11 @@
 // The ports the use cases depend on: interfaces only. Adapters implement them for DynamoDB, SQS, Portkey and
 // Step Functions; the records they carry live in the domain.
+
+import type { TokenRecord } from '../domain/api-token.js';
 import type { CaptureFilter, CapturePage, CaptureQuery, CaptureRef, StoredCapture } from '../domain/capture.js';
 import type { ProviderLimit } from '../domain/limits.js';
 import type { LlmOutcome, LlmRequest } from '../domain/llm.js';
+import type { RateLimit } from '../domain/rate-limit.js';
 import type { RecommendationRecord } from '../domain/recommendation.js';
 import type { PairwiseOutcome, QualityScore, ReplayResult } from '../domain/result.js';
 import type { RunRecord, RunStatus, RunSummary } from '../domain/run.js';
@@ -25,8 +28,22 @@ export interface CaptureStore {
 }
 
 export interface TokenStore {
-  put(tokenHash: string, tenantId: string, label: string): Promise<void>;
+  /** Stores a new token (conditional: an id is never reused). */
+  put(record: TokenRecord): Promise<void>;
+  get(id: string): Promise<TokenRecord | null>;
+  /** The tenant's tokens, newest first. */
+  list(tenantId: string): Promise<TokenRecord[]>;
+  /** Marks the tenant's token revoked; false when there is no such token of this tenant. */
+  revoke(tenantId: string, id: string, at: string): Promise<boolean>;
+  /** Tokens issued before ids existed (`sy_` + 32 characters), looked up by the hash of the whole token. */
   findTenant(tokenHash: string): Promise<string | null>;
+}
+
+export type RateDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
+
+/** Per-tenant request rate (a token bucket shared by every container). */
+export interface TenantRateLimiter {
+  take(tenantId: string, limit: RateLimit, now: number): Promise<RateDecision>;
 }
 
 export interface RunStore {

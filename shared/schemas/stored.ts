@@ -1,6 +1,7 @@
 // Items as DynamoDB holds them, each derived from the domain record it stores: texts are gzip-compressed, and
 // attributes an older item may lack read back as their defaults. Adapters validate every item they read with these.
 import { z } from 'zod';
+import { TokenRecordSchema } from '../domain/api-token.js';
 import { StoredCaptureSchema } from '../domain/capture.js';
 import { RecommendationRecordSchema } from '../domain/recommendation.js';
 import { ReplayResultSchema } from '../domain/result.js';
@@ -39,3 +40,15 @@ export const RunSummaryItemSchema = RunRecordSchema.pick({
 });
 /** Run metrics and the recommendation record are stored as compressed JSON of their domain records. */
 export { RecommendationRecordSchema, RunMetricsSchema };
+
+/** An API token item (keys aside): the record in snake case; the secret is never stored, only its hash. */
+export const TokenItemSchema = z.object({
+  token_id: TokenRecordSchema.shape.id,
+  tenant_id: TokenRecordSchema.shape.tenantId,
+  label: TokenRecordSchema.shape.label,
+  scope: TokenRecordSchema.shape.scope,
+  secret_hash: TokenRecordSchema.shape.secretHash,
+  created_at: TokenRecordSchema.shape.createdAt,
+  token_expires_at: TokenRecordSchema.shape.expiresAt.default(null),
+  revoked_at: TokenRecordSchema.shape.revokedAt.default(null),
+});

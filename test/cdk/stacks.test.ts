@@ -42,7 +42,27 @@ describe('HTTP API', () => {
     stateless.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
       AuthorizerType: 'REQUEST',
       EnableSimpleResponses: true,
-      IdentitySource: ['$request.header.Authorization'],
+      IdentitySource: ['$request.header.Authorization', '$context.routeKey'],
+    });
+  });
+
+  it('caches authorizer decisions per token and route for 60 s, the longest a revoked token keeps working', () => {
+    stateless.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', { AuthorizerResultTtlInSeconds: 60 });
+  });
+
+  it('throttles the stage as a whole (each tenant also has its own bucket in the table)', () => {
+    stateless.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      DefaultRouteSettings: Match.objectLike({ ThrottlingRateLimit: 200, ThrottlingBurstLimit: 400 }),
+    });
+  });
+
+  it('lets read-only API functions write only the tenant rate buckets', () => {
+    stateless.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Action: 'dynamodb:PutItem', Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['T#*#RATE'] } } }),
+        ]),
+      },
     });
   });
 

@@ -14,6 +14,8 @@ export async function startTestStack(options: LocalStackOptions = {}): Promise<L
     pollMs: 100,
     simulator: { latencyScale: 0.005 },
     ...options,
+    // Tests send bursts no real tenant would; the rate limit itself is tested in tokens.test.ts with its own setting.
+    settings: { tenantRateLimit: { ratePerSecond: 10_000, burst: 10_000 }, ...options.settings },
   });
 }
 

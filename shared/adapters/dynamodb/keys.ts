@@ -7,7 +7,12 @@ export const CAPTURE_SHARDS = 16;
 export const captureShard = (captureId: string): number => hashString(captureId) % CAPTURE_SHARDS;
 
 export const keys = {
-  token: (tokenHash: string) => ({ pk: `TOKEN#${tokenHash}`, sk: 'TOKEN' }),
+  /** legacy tokens by the hash of the whole token; current ones by their id (`tok_…`) */
+  token: (tokenHashOrId: string) => ({ pk: `TOKEN#${tokenHashOrId}`, sk: 'TOKEN' }),
+  /** gsi2: one tenant's tokens, newest first */
+  tokensPartition: (tenantId: string) => `T#${tenantId}#TOKENS`,
+  /** one tenant's request-rate bucket */
+  rateBucket: (tenantId: string) => ({ pk: `T#${tenantId}#RATE`, sk: 'RATE' }),
   capturePartition: (tenantId: string, shard: number) => `T#${tenantId}#CAP#${shard}`,
   capture: (tenantId: string, captureId: string) => ({
     pk: keys.capturePartition(tenantId, captureShard(captureId)),
