@@ -6,7 +6,14 @@ export const EnvironmentConfigSchema = z.object({
   region: z.string().min(1),
   retentionDays: z.number().int().min(1),
   logRetentionDays: z.number().int().min(1),
+  /** RETAIN on delete, deletion protection on the table, termination protection on the stateful stack */
   retainData: z.boolean(),
+  /** a customer-managed KMS key (rotation on) for the table, the queues and the alarm topic; otherwise AWS-owned keys */
+  customerManagedKey: z.boolean(),
+  /** DynamoDB point-in-time recovery (35 days of restores) */
+  pointInTimeRecovery: z.boolean(),
+  /** subscribed to the alarm topic (confirm the subscription e-mail after deploy) */
+  alarmEmail: z.string().email().optional(),
   gatewayBaseUrl: z.string().url(),
   workerMaxConcurrency: z.number().int().min(2).max(1000),
   settings: z.record(z.string(), z.unknown()).optional(),
@@ -27,7 +34,8 @@ export const EnvironmentConfigSchema = z.object({
     replay: z.record(z.string(), z.unknown()),
   }),
 });
-export type EnvironmentConfig = z.infer<typeof EnvironmentConfigSchema>;
+/** An environment's configuration and its name (`-c env=NAME`). */
+export type EnvironmentConfig = z.infer<typeof EnvironmentConfigSchema> & { name: string };
 
 /** The HTTP API's defaults when an environment sets no `api`: a revoked token works for at most 60 s more. */
 export const API_DEFAULTS = { authorizerCacheSeconds: 60, throttle: { rateLimit: 200, burstLimit: 400 } };
@@ -35,5 +43,5 @@ export const API_DEFAULTS = { authorizerCacheSeconds: 60, throttle: { rateLimit:
 export function environmentConfig(all: unknown, name: string): EnvironmentConfig {
   const envs = z.record(z.string(), z.unknown()).parse(all ?? {});
   if (!(name in envs)) throw new Error(`unknown environment "${name}"; cdk.json defines: ${Object.keys(envs).join(', ')}`);
-  return EnvironmentConfigSchema.parse(envs[name]);
+  return { ...EnvironmentConfigSchema.parse(envs[name]), name };
 }

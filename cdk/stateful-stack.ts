@@ -1,6 +1,8 @@
 // Tables, queues, keys and the provider secret: the data that outlives deployments (retained outside dev).
+// Per environment (cdk.json): RETAIN + deletion protection, a customer-managed key, point-in-time recovery.
 import { Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secrets from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -14,24 +16,39 @@ export class StatefulStack extends Stack {
   readonly table: dynamodb.TableV2;
   readonly queue: sqs.Queue;
   readonly deadLetters: sqs.Queue;
-  readonly key: kms.Key;
+  /** the customer-managed data key; absent where the environment uses AWS-owned keys (dev) */
+  readonly key: kms.Key | undefined;
   readonly providerSecret: secrets.Secret;
 
   constructor(scope: Construct, id: string, props: StackProps & { config: EnvironmentConfig }) {
     super(scope, id, props);
     const removalPolicy = props.config.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
-    this.key = new kms.Key(this, 'DataKey', {
-      description: 'Switchyard: captures, results, queues and provider keys at rest',
-      enableKeyRotation: true,
-      removalPolicy,
-    });
+    const { config } = props;
+    this.key = config.customerManagedKey
+      ? new kms.Key(this, 'DataKey', {
+          description: 'Switchyard: captures, results, queues and alarm notifications at rest',
+          enableKeyRotation: true,
+          removalPolicy,
+        })
+      : undefined;
+    // CloudWatch alarms publish to the alarm topic, which is encrypted with this key (cdk/constructs/observability.ts).
+    this.key?.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'CloudWatchAlarmsPublishToTheEncryptedTopic',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+      }),
+    );
+    const queueEncryption = this.key ? { encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: this.key } : { encryption: sqs.QueueEncryption.SQS_MANAGED };
 
     this.table = new dynamodb.TableV2(this, 'Table', {
       partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
       sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
       billing: dynamodb.Billing.onDemand(),
-      encryption: dynamodb.TableEncryptionV2.customerManagedKey(this.key),
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      encryption: this.key ? dynamodb.TableEncryptionV2.customerManagedKey(this.key) : dynamodb.TableEncryptionV2.dynamoOwnedKey(),
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: config.pointInTimeRecovery },
       timeToLiveAttribute: 'expires_at',
       deletionProtection: props.config.retainData,
       removalPolicy,
@@ -69,8 +86,7 @@ export class StatefulStack extends Stack {
     });
 
     this.deadLetters = new sqs.Queue(this, 'WorkDeadLetters', {
-      encryption: sqs.QueueEncryption.KMS,
-      encryptionMasterKey: this.key,
+      ...queueEncryption,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
       removalPolicy,
@@ -81,8 +97,7 @@ export class StatefulStack extends Stack {
     });
 
     this.queue = new sqs.Queue(this, 'WorkQueue', {
-      encryption: sqs.QueueEncryption.KMS,
-      encryptionMasterKey: this.key,
+      ...queueEncryption,
       enforceSSL: true,
       // Six times the worker timeout, as AWS recommends for SQS event sources.
       visibilityTimeout: Duration.seconds(6 * 120),

@@ -3,7 +3,6 @@ import { Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aw
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -19,13 +18,15 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
 import { API_DEFAULTS, type EnvironmentConfig } from './config.js';
 import { AppFunction } from './constructs/app-function.js';
+import { Observability } from './constructs/observability.js';
 
 export type StatelessProps = StackProps & {
   config: EnvironmentConfig;
   table: dynamodb.ITableV2;
   queue: sqs.IQueue;
   deadLetters: sqs.IQueue;
-  key: kms.IKey;
+  /** the data key, where the environment has a customer-managed one */
+  key?: kms.IKey;
   providerSecret: secrets.ISecret;
 };
 
@@ -60,6 +61,7 @@ export class StatelessStack extends Stack {
       removalPolicy,
       environment: {
         TABLE_NAME: table.tableName,
+        SWITCHYARD_ENV: config.name,
         ...(config.settings ? { SETTINGS_JSON: JSON.stringify(config.settings) } : {}),
       },
     };
@@ -81,7 +83,7 @@ export class StatelessStack extends Stack {
           conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['T#*#RATE'] } },
         }),
       );
-      props.key.grantEncrypt(f.fn);
+      props.key?.grantEncrypt(f.fn);
       return f;
     };
 
@@ -251,15 +253,17 @@ export class StatelessStack extends Stack {
       }),
     );
 
-    // --- a dead-lettered work item is an alarm ---
-    new cloudwatch.Alarm(this, 'DeadLetterAlarm', {
-      // The dead-letter function consumes the queue, so count what it received rather than what waits in it.
-      metric: props.deadLetters.metricNumberOfMessagesReceived({ period: Duration.minutes(5), statistic: 'Sum' }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      alarmDescription: 'Switchyard work items reached the dead-letter queue',
+    // --- alarms (dead letters, worker errors, throttles, run failures, budget reached), their topic, the dashboard ---
+    new Observability(this, 'Observability', {
+      envName: config.name,
+      alarmEmail: config.alarmEmail,
+      key: props.key,
+      api: this.api,
+      worker: workerFn.fn,
+      table,
+      queue,
+      deadLetters: props.deadLetters,
+      stateMachine: this.stateMachine,
     });
 
     this.acknowledgeGrantWildcards([checkFn, scoreFn, metricsFn, recommendFn, failFn]);

@@ -4,7 +4,7 @@
 
 import { PROVIDER_KEY_VARS, SIMULATED_PROVIDERS } from '../shared/config/models.js';
 import { DEFAULT_SETTINGS, type GatewayConfig, gatewayConfigFrom, HOSTED_PORTKEY_URL, type Settings } from '../shared/config/settings.js';
-import type { Clock, Log } from '../shared/ports/index.js';
+import type { Clock, Log, Metrics } from '../shared/ports/index.js';
 import { type Platform, silentLog } from '../shared/runtime/platform.js';
 import type { Ports } from '../shared/use-cases/deps.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './emulators.js';
@@ -73,6 +73,8 @@ export function localPlatform(input: {
   settings?: Settings;
   log?: Log;
   clock?: Clock;
+  /** business metrics sink; none by default (tests pass an EMF writer on a captured stream) */
+  metrics?: Metrics;
   overrides?: Partial<Ports>;
 }): Platform {
   const local = input.dynamodbEndpoint !== undefined || input.sqsEndpoint !== undefined;
@@ -86,6 +88,7 @@ export function localPlatform(input: {
     settings: input.settings ?? DEFAULT_SETTINGS,
     log: input.log ?? silentLog,
     clock: input.clock ?? { now: () => Date.now() },
+    ...(input.metrics ? { metrics: input.metrics } : {}),
     overrides: input.overrides,
   };
 }

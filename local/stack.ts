@@ -21,7 +21,7 @@ import { makeResultsHandler } from '../functions/results-api/handler.js';
 import { makeScheduledReplayHandler } from '../functions/scheduled-replay/handler.js';
 import { SIMULATED_PROVIDERS } from '../shared/config/models.js';
 import { DEFAULT_SETTINGS, type Settings } from '../shared/config/settings.js';
-import type { Clock, LlmGateway, Log } from '../shared/ports/index.js';
+import type { Clock, LlmGateway, Log, Metrics } from '../shared/ports/index.js';
 import { captureStore, limiter, resultStore, runStore, tokenStore } from '../shared/runtime/build/dynamo.js';
 import { llmGateway } from '../shared/runtime/build/llm.js';
 import { workQueue } from '../shared/runtime/build/queue.js';
@@ -84,6 +84,8 @@ export type LocalStackOptions = {
   analyzeWaitMs?: number;
   /** the local API's authorizer cache TTL, seconds (default 60, as deployed: `api.authorizerCacheSeconds`) */
   authorizerCacheSeconds?: number;
+  /** business metrics sink (shared/ports/metrics.ts); none by default */
+  metrics?: Metrics;
   /** wraps the gateway adapter (cassettes, fault hooks in tests) */
   wrapLlm?: (llm: LlmGateway) => LlmGateway;
 };
@@ -180,6 +182,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       settings,
       log,
       clock: options.clock,
+      metrics: options.metrics,
     });
     // The state machine runs in this process; a wrapped gateway (cassettes, fault hooks) replaces the built one.
     const llm = options.wrapLlm ? options.wrapLlm(await llmGateway(base)) : undefined;

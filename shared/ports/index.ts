@@ -122,3 +122,5 @@ export interface Log {
   warn(message: string, attributes?: Record<string, unknown>): void;
   error(message: string, attributes?: Record<string, unknown>): void;
 }
+
+export type { Metrics } from './metrics.js';

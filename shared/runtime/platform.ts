@@ -2,8 +2,9 @@
 // is read from the environment once per cold start; the local stack and the CLI build one for the emulators.
 import { Logger } from '@aws-lambda-powertools/logger';
 import { z } from 'zod';
+import { EmfMetrics } from '../adapters/powertools-metrics.js';
 import { DEFAULT_SETTINGS, type GatewayConfig, HOSTED_PORTKEY_URL, mergeSettings, type Settings, SettingsOverrideSchema } from '../config/settings.js';
-import type { Clock, Log } from '../ports/index.js';
+import type { Clock, Log, Metrics } from '../ports/index.js';
 import type { Ports } from '../use-cases/deps.js';
 
 type Credentials = { accessKeyId: string; secretAccessKey: string };
@@ -21,6 +22,8 @@ export type Platform = {
   settings: Settings;
   log: Log;
   clock: Clock;
+  /** business metrics (EMF on AWS); absent: none are emitted */
+  metrics?: Metrics;
   /** ports given ready-made instead of built (the local stack's state machine, test fault hooks) */
   overrides?: Partial<Ports>;
 };
@@ -41,6 +44,8 @@ const EnvSchema = z.object({
   GATEWAY_BASE_URL: z.string().url().default(HOSTED_PORTKEY_URL),
   PROVIDER_SECRET_ARN: z.string().optional(),
   SETTINGS_JSON: z.string().optional(),
+  /** the cdk.json environment: the metrics' `environment` dimension */
+  SWITCHYARD_ENV: z.string().min(1).default('unknown'),
 });
 
 function powertoolsLog(): Log {
@@ -70,5 +75,6 @@ export function platformFromEnv(env: NodeJS.ProcessEnv = process.env): Platform 
     settings: mergeSettings(DEFAULT_SETTINGS, override.data),
     log: powertoolsLog(),
     clock: { now: () => Date.now() },
+    metrics: new EmfMetrics({ environment: e.SWITCHYARD_ENV }),
   };
 }

@@ -1,10 +1,11 @@
 // Fine-grained assertions on the synthesized templates (bundling skipped), per environment.
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../cdk/stage.js';
 import { MAX_RECEIVE_COUNT } from '../../cdk/stateful-stack.js';
 import { STATE } from '../../cdk/stateless-stack.js';
 import { aslFromTemplate } from '../../local/sfn-local.js';
-import { synthTemplates } from '../../local/synth.js';
+import { cdkContext, synthTemplates } from '../../local/synth.js';
 
 let prod: ReturnType<typeof synthTemplates>;
 let dev: ReturnType<typeof synthTemplates>;
@@ -190,4 +191,148 @@ describe('schedule per environment', () => {
     expect(targetArn).toMatch(/ScheduledReplay/);
     expect(targetArn).not.toMatch(/ReplayStart/);
   });
+});
+
+describe('environments differ where a deploying team expects (cdk.json)', () => {
+  it('prod keeps its data: a rotating customer key for the table and both queues, point-in-time recovery, deletion protection, RETAIN', () => {
+    stateful.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+    stateful.hasResource('AWS::KMS::Key', { DeletionPolicy: 'Retain' });
+    const keyArn = { 'Fn::GetAtt': [Match.stringLikeRegexp('^DataKey'), 'Arn'] };
+    const queues = Object.values(stateful.findResources('AWS::SQS::Queue'));
+    expect(queues).toHaveLength(2);
+    for (const q of queues) {
+      expect(q.Properties.KmsMasterKeyId).toMatchObject({ 'Fn::GetAtt': [expect.stringMatching(/^DataKey/), 'Arn'] });
+      expect(q.DeletionPolicy).toBe('Retain');
+    }
+    stateful.hasResource('AWS::DynamoDB::GlobalTable', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({
+        SSESpecification: { SSEEnabled: true, SSEType: 'KMS' },
+        Replicas: [
+          Match.objectLike({
+            DeletionProtectionEnabled: true,
+            PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+            SSESpecification: { KMSMasterKeyId: keyArn },
+          }),
+        ],
+      }),
+    });
+    // CloudWatch may use the key, so alarms can publish to the topic it encrypts.
+    stateful.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: Match.objectLike({
+        Statement: Match.arrayWith([Match.objectLike({ Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'] })]),
+      }),
+    });
+  });
+
+  it('dev is disposable: AWS-owned keys, no point-in-time recovery, no deletion protection, DESTROY', () => {
+    const devStateful = Template.fromJSON(dev.stateful);
+    devStateful.resourceCountIs('AWS::KMS::Key', 0);
+    for (const q of Object.values(devStateful.findResources('AWS::SQS::Queue'))) {
+      expect(q.Properties.SqsManagedSseEnabled).toBe(true);
+      expect(q.Properties.KmsMasterKeyId).toBeUndefined();
+      expect(q.DeletionPolicy).toBe('Delete');
+    }
+    devStateful.hasResource('AWS::DynamoDB::GlobalTable', {
+      DeletionPolicy: 'Delete',
+      Properties: Match.objectLike({
+        // SSEEnabled false is DynamoDB's AWS-owned key: the table is still encrypted at rest.
+        SSESpecification: { SSEEnabled: false },
+        Replicas: [Match.objectLike({ DeletionProtectionEnabled: false, PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: false } })],
+      }),
+    });
+    Template.fromJSON(dev.stateless).hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.absent() });
+  });
+
+  it('tells every function its environment (the metrics dimension) and traces it with X-Ray', () => {
+    for (const [env, templates] of [
+      ['prod', prod],
+      ['dev', dev],
+    ] as const) {
+      for (const fn of Object.values(Template.fromJSON(templates.stateless).findResources('AWS::Lambda::Function'))) {
+        expect(fn.Properties.Environment.Variables.SWITCHYARD_ENV).toBe(env);
+        expect(fn.Properties.TracingConfig).toEqual({ Mode: 'Active' });
+      }
+    }
+  });
+});
+
+describe('alarms, their topic and the dashboard', () => {
+  const topicRef = { Ref: Match.stringLikeRegexp('AlarmTopic') };
+
+  it('encrypts the alarm topic with the data key in prod and allows publishing over TLS only', () => {
+    stateless.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.objectLike({ 'Fn::ImportValue': Match.stringLikeRegexp('DataKey') }) });
+    stateless.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: Match.objectLike({
+        Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
+      }),
+    });
+  });
+
+  it.each([
+    ['dead letters', { Namespace: 'AWS/SQS', MetricName: 'NumberOfMessagesReceived', Threshold: 1 }],
+    ['DLQ depth', { Namespace: 'AWS/SQS', MetricName: 'ApproximateNumberOfMessagesVisible', EvaluationPeriods: 3 }],
+    [
+      'worker errors',
+      { Namespace: 'AWS/Lambda', MetricName: 'Errors', Dimensions: [{ Name: 'FunctionName', Value: { Ref: Match.stringLikeRegexp('^ReplayWorker') } }] },
+    ],
+    ['worker throttles', { Namespace: 'AWS/Lambda', MetricName: 'Throttles' }],
+    ['provider throttles', { Namespace: 'Switchyard', MetricName: 'ProviderThrottles', Threshold: 50, EvaluationPeriods: 3 }],
+    ['run failures', { Namespace: 'Switchyard', MetricName: 'RunsFailed', Threshold: 1 }],
+    ['budget reached', { Namespace: 'Switchyard', MetricName: 'BudgetReached', Threshold: 1 }],
+  ])('alarms on %s and notifies the topic', (_, properties) => {
+    stateless.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      ...properties,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [topicRef],
+    });
+  });
+
+  it('alarms on table throttles and failed aggregate executions (metric math), also to the topic', () => {
+    const alarms = Object.values(stateless.findResources('AWS::CloudWatch::Alarm'));
+    const math = alarms.map((a) => JSON.stringify(a.Properties.Metrics ?? []));
+    expect(math.some((m) => m.includes('ThrottledRequests') && m.includes('AWS/DynamoDB'))).toBe(true);
+    expect(math.some((m) => m.includes('ExecutionsFailed') && m.includes('ExecutionsTimedOut'))).toBe(true);
+    expect(alarms).toHaveLength(9);
+    for (const a of alarms) expect(JSON.stringify(a.Properties.AlarmActions)).toMatch(/AlarmTopic/);
+  });
+
+  it('alarms on the metrics the code emits, with the dimensions Powertools publishes', () => {
+    stateless.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'Switchyard',
+      MetricName: 'RunsFailed',
+      Dimensions: [
+        { Name: 'environment', Value: 'prod' },
+        { Name: 'service', Value: 'switchyard' },
+      ],
+    });
+  });
+
+  it('draws one dashboard with the alarms, the API, the queue, the worker, calls, spend, results and runs', () => {
+    const dashboards = Object.values(stateless.findResources('AWS::CloudWatch::Dashboard'));
+    expect(dashboards).toHaveLength(1);
+    const body = JSON.stringify(dashboards[0]!.Properties.DashboardBody);
+    for (const metric of [
+      'ProviderCalls',
+      'ProviderCostUsd',
+      'JudgeCostUsd',
+      'Refusals',
+      'RunsFailed',
+      'BudgetReached',
+      'ApproximateAgeOfOldestMessage',
+      '5xx',
+    ]) {
+      expect(body).toContain(metric);
+    }
+    expect(dashboards[0]!.Properties.DashboardName).toBe('Switchyard-prod');
+  });
+
+  it('subscribes the alarm e-mail when the environment sets one', () => {
+    const context = cdkContext() as { 'switchyard:environments': Record<string, Record<string, unknown>> };
+    const environments = { ...context['switchyard:environments'], prod: { ...context['switchyard:environments'].prod, alarmEmail: 'oncall@example.com' } };
+    const { stage } = buildApp({ ...context, 'switchyard:environments': environments, env: 'prod', 'aws:cdk:bundling-stacks': [] });
+    Template.fromStack(stage.stateless).hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'oncall@example.com' });
+    stateless.resourceCountIs('AWS::SNS::Subscription', 0);
+  }, 120_000);
 });

@@ -7,20 +7,26 @@ import { DynamoResultStore } from '../../adapters/dynamodb/result-store.js';
 import { DynamoRunStore } from '../../adapters/dynamodb/run-store.js';
 import { DynamoTenantRateLimiter } from '../../adapters/dynamodb/tenant-rate-limiter.js';
 import { DynamoTokenStore } from '../../adapters/dynamodb/token-store.js';
-import type { CaptureStore, Limiter, ResultStore, RunStore, TenantRateLimiter, TokenStore } from '../../ports/index.js';
+import { instrumentResults, instrumentRuns } from '../../adapters/instrumented-ports.js';
+import type { CaptureStore, Limiter, Metrics, ResultStore, RunStore, TenantRateLimiter, TokenStore } from '../../ports/index.js';
 import type { Platform } from '../platform.js';
 import { once } from '../wiring.js';
 
 const documentClient = (p: Platform) =>
   once(p, 'dynamodb', () => createDocumentClient({ region: p.region, endpoint: p.endpoints?.dynamodb, credentials: p.credentials }));
 
+/** The store emitting its metrics when the platform has a metrics sink (shared/adapters/instrumented-ports.ts). */
+const metered = <S>(p: Platform, store: S, instrument: (store: S, metrics: Metrics) => S): S => (p.metrics ? instrument(store, p.metrics) : store);
+
 export const captureStore = (p: Platform): CaptureStore =>
   once(p, 'captures', () => new DynamoCaptureStore(documentClient(p), p.table, p.settings.retentionDays));
 export const tokenStore = (p: Platform): TokenStore => once(p, 'tokens', () => new DynamoTokenStore(documentClient(p), p.table));
-export const runStore = (p: Platform): RunStore => once(p, 'runs', () => new DynamoRunStore(documentClient(p), p.table, p.settings.retentionDays));
+export const runStore = (p: Platform): RunStore =>
+  once(p, 'runs', () => metered(p, new DynamoRunStore(documentClient(p), p.table, p.settings.retentionDays), instrumentRuns));
 /** The worker reads its run for every work item; a run's request and status change rarely: a 2 s cache per container. */
 export const cachedRunStore = (p: Platform): RunStore => once(p, 'runs-cached', () => withCachedRunReads(p.overrides?.runs ?? runStore(p), 2_000));
-export const resultStore = (p: Platform): ResultStore => once(p, 'results', () => new DynamoResultStore(documentClient(p), p.table, p.settings.retentionDays));
+export const resultStore = (p: Platform): ResultStore =>
+  once(p, 'results', () => metered(p, new DynamoResultStore(documentClient(p), p.table, p.settings.retentionDays), instrumentResults));
 export const limiter = (p: Platform): Limiter => once(p, 'limiter', () => new DynamoLimiter(documentClient(p), p.table));
 /** Per container: its token lease lives in memory between invocations. */
 export const tenantRateLimiter = (p: Platform): TenantRateLimiter => once(p, 'tenant-rate', () => new DynamoTenantRateLimiter(documentClient(p), p.table));

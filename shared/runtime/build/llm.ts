@@ -2,6 +2,7 @@
 // read once per cold start. Only functions that call a model load portkey-ai and the Secrets Manager client.
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { z } from 'zod';
+import { instrumentLlm } from '../../adapters/instrumented-llm.js';
 import { PortkeyGateway } from '../../adapters/portkey-gateway.js';
 import { gatewayConfigFrom } from '../../config/settings.js';
 import type { Ports } from '../../use-cases/deps.js';
@@ -21,4 +22,10 @@ async function gateway(p: Platform): Promise<PortkeyGateway> {
   return new PortkeyGateway(gatewayConfigFrom(await loadSecrets(p.gateway.secretArn, p.region), p.gateway.baseURL));
 }
 
-export const llmGateway: Builder<Ports['llm']> = (p) => once(p, 'llm', () => gateway(p));
+/** The gateway, emitting call counts and spend when the platform has a metrics sink. */
+async function meteredGateway(p: Platform): Promise<Ports['llm']> {
+  const llm = await gateway(p);
+  return p.metrics ? instrumentLlm(llm, p.metrics, p.settings.priceOverrides) : llm;
+}
+
+export const llmGateway: Builder<Ports['llm']> = (p) => once(p, 'llm', () => meteredGateway(p));
