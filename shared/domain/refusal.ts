@@ -327,7 +327,7 @@ export function readCues(text: string, prompt: string | undefined, tuning: Refus
     sentences: parts.length,
   };
   // Task content includes a direct answer that takes up the request's own words ("The best way to X is…").
-  if (prompt && !cues.task.anywhere && claim === 'none' && stance(prompt, text) === 'restates') cues.task.anywhere = true;
+  if (prompt && !cues.task.anywhere && claim === 'none' && !cues.opensWithLecture && stance(prompt, text) === 'restates') cues.task.anywhere = true;
 
   const verbAt = firstIndex(
     parts,
@@ -368,7 +368,7 @@ export function readCues(text: string, prompt: string | undefined, tuning: Refus
   } else {
     // No decline: the reason is what the opening says — a judgement or moral framing, not topic words further down.
     const opening = parts.slice(0, 3).join(' ');
-    cues.reason = MORAL.test(head) || EVALUATIVE.test(opening) || hasCue('lecture', opening) ? 'normative' : NO_ANSWER.test(head) ? 'factual' : 'none';
+    cues.reason = MORAL.test(head) || EVALUATIVE.test(opening) ? 'normative' : NO_ANSWER.test(head) ? 'factual' : 'none';
   }
   return cues;
 }
