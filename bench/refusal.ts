@@ -114,7 +114,12 @@ for (const f of existsSync(mtb) ? readdirSync(mtb) : []) {
     benign.push({ text: a.choices[0]!.turns[0]!, prompt: mtQuestions.get(a.question_id) });
   }
 }
-for (const r of readJson(path.join(SHARED, 'pandalm-testset', 'testset-v1.json')) as { instruction?: string; input?: string; response1: unknown; response2: unknown }[]) {
+for (const r of readJson(path.join(SHARED, 'pandalm-testset', 'testset-v1.json')) as {
+  instruction?: string;
+  input?: string;
+  response1: unknown;
+  response2: unknown;
+}[]) {
   const prompt = [r.instruction, r.input].filter(Boolean).join('\n');
   for (const t of [r.response1, r.response2]) if (typeof t === 'string') benign.push({ text: t, prompt });
 }
