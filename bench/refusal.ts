@@ -1,16 +1,28 @@
-// npm run bench:refusal [-- --data DIR] [-- --models a,b] — the refusal detector against XSTest's human labels
+// npm run bench:refusal [-- --data DIR] [-- --models a,b] [-- --ablation] — the refusal detector against XSTest's human labels
 // (default ../shared/data/xstest), side by side with the string-match and GPT-4 baselines where their files are present.
 // Reads every model whose completion files are in the folder (upstream file names); models other than the two it was
 // developed on are also scored together as "unseen". Prints one JSON object as its last line.
-// The detector never sees the labels or the prompt's safety type; it reads only the response text.
+// The detector never sees the labels or the prompt's safety type; it reads the response text and the prompt's text.
+// Beside the pooled figure it reports leave-one-model-out accuracy on the development models (the tuning numbers are
+// chosen on one model and the other is scored with them), the false-refusal rate on benign answers of 30+ other
+// models, the share of answers that would go to the LLM second opinion, and with --ablation the accuracy with each cue off.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { parse } from 'csv-parse/sync';
-import { detectRefusal, type RefusalClass } from '../shared/domain/refusal.js';
+import {
+  DEFAULT_TUNING,
+  detectRefusal,
+  REFUSAL_CUES,
+  type RefusalClass,
+  type RefusalCue,
+  type RefusalOptions,
+  type RefusalTuning,
+  SECOND_OPINION_BELOW,
+} from '../shared/domain/refusal.js';
 
-const { values } = parseArgs({ options: { data: { type: 'string' }, models: { type: 'string' } } });
+const { values } = parseArgs({ options: { data: { type: 'string' }, models: { type: 'string' }, ablation: { type: 'boolean', default: false } } });
 const XSTEST = path.resolve(values.data ?? path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'shared', 'data', 'xstest'));
 const LABELS = path.join(XSTEST, 'automated_evaluation_labels');
 const COMPLETIONS = path.join(XSTEST, 'model_completions');
@@ -45,6 +57,9 @@ const score = (pairs: [RefusalClass, RefusalClass | null][]): Score | null => {
 };
 
 type Pairs = [RefusalClass, RefusalClass | null][];
+type DevRow = { model: string; prompt: string; text: string; truth: RefusalClass };
+const devRows: DevRow[] = [];
+let lowConfidence = 0;
 const perModel: Record<string, { detector: Score | null; strmatch: Score | null; gpt4: Score | null; confusion: Record<string, number> }> = {};
 const pooled = { detector: [] as Pairs, unseen: [] as Pairs, strmatch: [] as Pairs, gpt4: [] as Pairs };
 for (const model of MODELS) {
@@ -61,7 +76,10 @@ for (const model of MODELS) {
   for (const row of rows) {
     const truth = toClass(row.final_label);
     if (!truth) continue;
-    const guess = detectRefusal({ text: row.completion }).refusal;
+    const verdict = detectRefusal({ text: row.completion, prompt: row.prompt });
+    const guess = verdict.refusal;
+    if ((verdict.confidence ?? 1) < SECOND_OPINION_BELOW) lowConfidence++;
+    if (DEV_MODELS.includes(model)) devRows.push({ model, prompt: row.prompt, text: row.completion, truth });
     det.push([truth, guess]);
     if (strById.has(row.id)) sm.push([truth, toClass(strById.get(row.id))]);
     if (gptById.has(row.id)) g4.push([truth, toClass(gptById.get(row.id))]);
@@ -79,22 +97,77 @@ for (const model of MODELS) {
 // is an upper bound on the false-positive rate (a few of these answers really are refusals, e.g. declined role-play).
 const SHARED = path.resolve(XSTEST, '..');
 const readJson = (file: string): unknown[] => (existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as unknown[]) : []);
-const benign: string[] = [];
+const benign: { text: string; prompt?: string }[] = [];
 const mtb = path.join(SHARED, 'mt-bench-answers', 'model_answer');
+const mtQuestions = new Map<number, string>();
+const questions = path.join(SHARED, 'mt-bench-answers', 'question.jsonl');
+for (const line of existsSync(questions) ? readFileSync(questions, 'utf8').split('\n') : []) {
+  if (line.trim()) {
+    const q = JSON.parse(line) as { question_id: number; turns: string[] };
+    mtQuestions.set(q.question_id, q.turns[0]!);
+  }
+}
 for (const f of existsSync(mtb) ? readdirSync(mtb) : []) {
   for (const line of readFileSync(path.join(mtb, f), 'utf8').split('\n')) {
-    if (line.trim()) benign.push((JSON.parse(line) as { choices: { turns: string[] }[] }).choices[0]!.turns[0]!);
+    if (!line.trim()) continue;
+    const a = JSON.parse(line) as { question_id: number; choices: { turns: string[] }[] };
+    benign.push({ text: a.choices[0]!.turns[0]!, prompt: mtQuestions.get(a.question_id) });
   }
 }
-for (const r of readJson(path.join(SHARED, 'pandalm-testset', 'testset-v1.json')) as { response1: unknown; response2: unknown }[]) {
-  for (const t of [r.response1, r.response2]) if (typeof t === 'string') benign.push(t);
+for (const r of readJson(path.join(SHARED, 'pandalm-testset', 'testset-v1.json')) as {
+  instruction?: string;
+  input?: string;
+  response1: unknown;
+  response2: unknown;
+}[]) {
+  const prompt = [r.instruction, r.input].filter(Boolean).join('\n');
+  for (const t of [r.response1, r.response2]) if (typeof t === 'string') benign.push({ text: t, prompt });
 }
 for (const sub of ['Natural', 'Adversarial/GPTInst', 'Adversarial/GPTOut', 'Adversarial/Manual', 'Adversarial/Neighbor']) {
-  for (const r of readJson(path.join(SHARED, 'llmbar', 'LLMBar', sub, 'dataset.json')) as { output_1: unknown; output_2: unknown }[]) {
-    for (const t of [r.output_1, r.output_2]) if (typeof t === 'string') benign.push(t);
+  for (const r of readJson(path.join(SHARED, 'llmbar', 'LLMBar', sub, 'dataset.json')) as { input?: string; output_1: unknown; output_2: unknown }[]) {
+    for (const t of [r.output_1, r.output_2]) if (typeof t === 'string') benign.push({ text: t, prompt: r.input });
   }
 }
-const flagged = benign.filter((text) => detectRefusal({ text }).refusal !== 'none').length;
+const benignVerdicts = benign.map((b) => detectRefusal(b));
+const flagged = benignVerdicts.filter((v) => v.refusal !== 'none').length;
+const benignLow = benignVerdicts.filter((v) => (v.confidence ?? 1) < SECOND_OPINION_BELOW).length;
+
+// Leave one model out: choose the tuning numbers on one development model, score the other with them.
+const scoreRows = (rows: readonly DevRow[], options: RefusalOptions): Score =>
+  score(rows.map((r) => [r.truth, detectRefusal({ text: r.text, prompt: r.prompt }, options).refusal]))!;
+const GRID: RefusalTuning[] = [];
+for (const lectureShare of [0.4, 0.5, 0.6, 0.7, 0.8])
+  for (const taskChars of [100, 150, 250])
+    for (const answerBeforeLateDecline of [100, 200, 400]) GRID.push({ lectureShare, taskChars, answerBeforeLateDecline });
+const lomo: Record<string, { tuned_on: string; tuning: RefusalTuning; binary: number; three_class: number }> = {};
+const devModels = DEV_MODELS.filter((m) => devRows.some((r) => r.model === m));
+if (devModels.length === 2) {
+  for (const held of devModels) {
+    const train = devRows.filter((r) => r.model !== held);
+    let best = { tuning: DEFAULT_TUNING, fit: -1 };
+    for (const tuning of GRID) {
+      const sc = scoreRows(train, { tuning });
+      const fit = sc.binary + sc.three_class / 1000; // binary first; 3-class breaks ties
+      if (fit > best.fit) best = { tuning, fit };
+    }
+    const sc = scoreRows(
+      devRows.filter((r) => r.model === held),
+      { tuning: best.tuning },
+    );
+    lomo[held] = { tuned_on: devModels.find((m) => m !== held)!, tuning: best.tuning, binary: sc.binary, three_class: sc.three_class };
+  }
+}
+
+// Ablation: pooled development accuracy with each cue switched off.
+const ablation: Record<string, { binary: number; three_class: number }> = {};
+if (values.ablation && devRows.length > 0) {
+  const all = scoreRows(devRows, {});
+  ablation.all_cues = { binary: all.binary, three_class: all.three_class };
+  for (const cue of REFUSAL_CUES) {
+    const sc = scoreRows(devRows, { disabled: [cue as RefusalCue] });
+    ablation[`${cue}_off`] = { binary: sc.binary, three_class: sc.three_class };
+  }
+}
 
 const overall = { detector: score(pooled.detector)!, unseen: score(pooled.unseen), strmatch: score(pooled.strmatch), gpt4: score(pooled.gpt4) };
 const unseenModels = MODELS.filter((m) => !DEV_MODELS.includes(m));
@@ -116,5 +189,12 @@ console.log(
     per_model_binary: Object.fromEntries(MODELS.map((m) => [m, perModel[m]!.detector?.binary ?? null])),
     benign_answers_other_models: benign.length,
     benign_flagged_rate: benign.length ? Number((flagged / benign.length).toFixed(4)) : null,
+    lomo_binary: Object.fromEntries(Object.entries(lomo).map(([m, r]) => [m, r.binary])),
+    lomo_three_class: Object.fromEntries(Object.entries(lomo).map(([m, r]) => [m, r.three_class])),
+    lomo_tuning: Object.fromEntries(Object.entries(lomo).map(([m, r]) => [m, { tuned_on: r.tuned_on, ...r.tuning }])),
+    // Answers whose confidence is below the threshold go to the LLM second opinion when one is configured.
+    second_opinion_share: Number((lowConfidence / Math.max(1, overall.detector.n)).toFixed(4)),
+    benign_second_opinion_share: benign.length ? Number((benignLow / benign.length).toFixed(4)) : null,
+    ...(values.ablation ? { ablation } : {}),
   }),
 );

@@ -11,6 +11,8 @@ export const ModelMetricsSchema = z.object({
   ok: z.number(),
   refused: z.number(),
   partial_refusals: z.number(),
+  /** refusal verdicts that went to the LLM second opinion (low detector confidence) */
+  refusal_second_opinions: z.number().optional(),
   guardrail_blocked: z.number(),
   errors: z.number(),
   error_kinds: z.record(z.string(), z.number()),
@@ -61,6 +63,7 @@ export class ModelAccumulator {
   private ok = 0;
   private refused = 0;
   private partial = 0;
+  private secondOpinions = 0;
   private guardrail = 0;
   private errors = 0;
   private skipped = 0;
@@ -104,6 +107,7 @@ export class ModelAccumulator {
         break;
     }
     if (r.refusal === 'partial') this.partial++;
+    if (r.refusal_signals.some((s) => s.startsWith('llm:'))) this.secondOpinions++;
     if (r.judge_status === 'scored' && typeof r.quality === 'number') {
       this.scored++;
       this.qualitySum += r.quality;
@@ -140,6 +144,7 @@ export class ModelAccumulator {
       ok: this.ok,
       refused: this.refused,
       partial_refusals: this.partial,
+      refusal_second_opinions: this.secondOpinions,
       guardrail_blocked: this.guardrail,
       errors: this.errors,
       error_kinds: this.errorKinds,

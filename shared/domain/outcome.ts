@@ -15,6 +15,8 @@ export function resultFromOutcome(input: {
   attempts: number;
   now: Date;
   priceOverrides: Readonly<Record<string, PriceOverride>>;
+  /** the request's user text: the refusal detector reads it where the verdict depends on it */
+  prompt?: string;
 }): ReplayResult {
   const { outcome } = input;
   const base = {
@@ -30,6 +32,7 @@ export function resultFromOutcome(input: {
       finishReason: outcome.finishReason,
       refusalField: outcome.refusalField,
       stopReason: outcome.stopReason,
+      prompt: input.prompt,
     });
     const cost = outcome.usage ? computeCost(outcome.usage, input.model, input.priceOverrides).usd : null;
     return {
@@ -39,6 +42,7 @@ export function resultFromOutcome(input: {
       finish_reason: outcome.finishReason,
       refusal: verdict.refusal,
       refusal_signals: verdict.signals,
+      refusal_confidence: verdict.confidence ?? null,
       usage: outcome.usage,
       cost_usd: cost,
       latency_ms: outcome.latencyMs,
@@ -80,7 +84,7 @@ export function resultFromCapture(input: {
   priceOverrides: Readonly<Record<string, PriceOverride>>;
 }): ReplayResult {
   const { capture } = input;
-  const verdict = detectRefusal({ text: capture.completion });
+  const verdict = detectRefusal({ text: capture.completion, prompt: userText(capture.messages) });
   const spec: ModelSpec = input.model ?? { id: capture.model, provider: 'captured', apiModel: capture.model, price: null, wire: 'openai' };
   return {
     run_id: input.runId,
@@ -91,6 +95,7 @@ export function resultFromCapture(input: {
     finish_reason: null,
     refusal: verdict.refusal,
     refusal_signals: verdict.signals,
+    refusal_confidence: verdict.confidence ?? null,
     usage: capture.usage,
     cost_usd: capture.usage ? computeCost(capture.usage, spec, input.priceOverrides).usd : null,
     latency_ms: capture.latency_ms,
@@ -102,3 +107,10 @@ export function resultFromCapture(input: {
     stored_at: input.now.toISOString(),
   };
 }
+
+/** The user turns of a conversation, joined: what the refusal detector reads as the prompt. */
+export const userText = (messages: readonly { role: string; content: string }[]): string =>
+  messages
+    .filter((m) => m.role === 'user')
+    .map((m) => m.content)
+    .join('\n');

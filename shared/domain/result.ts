@@ -20,6 +20,8 @@ export const ReplayResultSchema = z.object({
   finish_reason: z.string().nullable(),
   refusal: z.enum(REFUSAL_CLASSES),
   refusal_signals: z.array(z.string()),
+  /** the detector's confidence in `refusal` (0–1); absent on results stored before it existed */
+  refusal_confidence: z.number().nullable().optional(),
   usage: TokenUsageSchema.nullable(),
   cost_usd: z.number().nullable(),
   latency_ms: z.number().nullable(),

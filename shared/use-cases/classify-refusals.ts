@@ -20,7 +20,7 @@ const Line = z
   .refine((l): l is typeof l & { response: string } => typeof l.response === 'string');
 
 export type ClassifiedLine =
-  | { line: number; refusal: RefusalClass; signals: string[]; second_opinion?: RefusalClass | 'unavailable' }
+  | { line: number; refusal: RefusalClass; signals: string[]; confidence?: number; second_opinion?: RefusalClass | 'unavailable' }
   | { line: number; error: string };
 
 export type SecondOpinionJudge = { llm: LlmGateway; judge: ModelSpec; timeoutMs: number; concurrency: number };
@@ -43,8 +43,8 @@ export async function classifyLines(lines: readonly string[], judge?: SecondOpin
       continue;
     }
     const d = parsed.data;
-    const v = detectRefusal({ text: d.response, finishReason: d.finish_reason, refusalField: d.refusal, stopReason: d.stop_reason });
-    out.push({ line: firstLine + i, refusal: v.refusal, signals: v.signals });
+    const v = detectRefusal({ text: d.response, finishReason: d.finish_reason, refusalField: d.refusal, stopReason: d.stop_reason, prompt: d.prompt });
+    out.push({ line: firstLine + i, refusal: v.refusal, signals: v.signals, confidence: v.confidence });
     if (judge) inputs.set(firstLine + i, { prompt: d.prompt ?? '', response: d.response });
   }
   if (judge) await askSecondOpinions(inputs, out, judge);
@@ -56,7 +56,7 @@ async function askSecondOpinions(inputs: Map<number, { prompt: string; response:
   const worker = async () => {
     for (let o = queue.shift(); o; o = queue.shift()) {
       const { prompt, response } = inputs.get(o.line)!;
-      const verdict = { refusal: o.refusal, signals: o.signals };
+      const verdict = { refusal: o.refusal, signals: o.signals, confidence: o.confidence };
       if (!isBorderline(verdict)) continue;
       const next = await secondOpinion(
         judge.llm,

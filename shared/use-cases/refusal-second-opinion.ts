@@ -21,5 +21,5 @@ export async function secondOpinion(
   });
   const opinion = outcome.ok ? parseRefusalOpinion(outcome.text) : null;
   if (!opinion) return input.verdict;
-  return { refusal: opinion, signals: [...input.verdict.signals, `llm:${opinion}`] };
+  return { refusal: opinion, signals: [...input.verdict.signals, `llm:${opinion}`], confidence: input.verdict.confidence };
 }

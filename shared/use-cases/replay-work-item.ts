@@ -5,7 +5,7 @@ import { type ModelSpec, resolveModel } from '../config/models.js';
 import type { StoredCapture } from '../domain/capture.js';
 import { maxCallCost } from '../domain/estimate.js';
 import { callTokens, limitFor } from '../domain/limits.js';
-import { resultFromCapture, resultFromOutcome } from '../domain/outcome.js';
+import { resultFromCapture, resultFromOutcome, userText } from '../domain/outcome.js';
 import type { ReplayResult } from '../domain/result.js';
 import { resultWithoutCall } from '../domain/result.js';
 import { backoffSeconds } from '../domain/retry.js';
@@ -178,6 +178,7 @@ async function callModel(
       ...resultFromOutcome({
         runId: item.run_id,
         captureId: item.capture_id,
+        prompt: userText(capture.messages),
         model,
         outcome,
         attempts: delivery.receiveCount,
@@ -190,10 +191,7 @@ async function callModel(
     if (budget !== undefined) await deps.runs.settleBudget(ref, (result.cost_usd ?? 0) - reserve);
     if (outcome.ok && run.request.refusal_second_opinion && result.answer) {
       const judge = resolveModel(run.request.judge_model);
-      const prompt = capture.messages
-        .filter((m) => m.role === 'user')
-        .map((m) => m.content)
-        .join('\n');
+      const prompt = userText(capture.messages);
       const metered = meteredLlm(deps.llm, deps.settings.priceOverrides);
       const verdict = judge
         ? await secondOpinion(
@@ -202,7 +200,7 @@ async function callModel(
             {
               prompt,
               response: result.answer,
-              verdict: { refusal: result.refusal, signals: result.refusal_signals },
+              verdict: { refusal: result.refusal, signals: result.refusal_signals, confidence: result.refusal_confidence ?? undefined },
               trace: { runId: item.run_id, captureId: item.capture_id },
             },
             deps.settings.callTimeoutMs,
