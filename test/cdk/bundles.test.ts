@@ -12,6 +12,8 @@ const SDK_CLIENTS: Record<string, string[]> = {
   'scheduled-replay': ['client-dynamodb', 'client-sfn', 'client-sqs', 'lib-dynamodb'],
   'replay-worker': ['client-dynamodb', 'client-secrets-manager', 'client-sqs', 'lib-dynamodb'],
   'aggregate/score-quality': ['client-dynamodb', 'client-secrets-manager', 'lib-dynamodb'],
+  // Serves a document built from the schemas: no port, no SDK client.
+  'openapi-api': [],
 };
 
 let reports: BundleReport[];

@@ -31,7 +31,7 @@ describe('cdk-nag (AwsSolutions)', () => {
 describe('HTTP API', () => {
   it('puts every route behind the Lambda authorizer', () => {
     const routes = stateless.findResources('AWS::ApiGatewayV2::Route');
-    expect(Object.keys(routes).length).toBe(10);
+    expect(Object.keys(routes).length).toBe(11);
     for (const route of Object.values(routes)) {
       expect(route.Properties.AuthorizationType).toBe('CUSTOM');
       expect(route.Properties.AuthorizerId).toBeDefined();
