@@ -89,6 +89,17 @@ export const RecommendationRecordSchema = z.object({
   alternatives: z.array(AlternativeSchema),
   simulated: z.boolean(),
   generated_at: z.string(),
+  /** the run's budget and its spend (provider + judge) when the record was written; absent on older records */
+  budget: z
+    .object({
+      budget_usd: z.number().nullable(),
+      provider_usd: z.number(),
+      judge_usd: z.number(),
+      total_usd: z.number(),
+      remaining_usd: z.number().nullable(),
+      reached: z.boolean(),
+    })
+    .optional(),
 });
 export type RecommendationRecord = Omit<z.infer<typeof RecommendationRecordSchema>, 'policy' | 'alternatives'> & {
   policy: RecommendationPolicy;

@@ -35,6 +35,8 @@ export interface RunStore {
   addJudgeSpend(ref: RunRef, usd: number, verdicts?: number): Promise<void>;
   /** Corrects a reservation to the actual cost (delta may be negative). */
   settleBudget(ref: RunRef, delta: number): Promise<void>;
+  /** Notes that a call was not made because of the budget (the run ends partial). */
+  markBudgetReached(ref: RunRef): Promise<void>;
   setStatus(ref: RunRef, status: RunStatus, reasons: string[], finishedAt?: string): Promise<void>;
   /** Moves a running run to aggregating once; false when another step already did. */
   beginAggregation(ref: RunRef, reasons: string[]): Promise<boolean>;

@@ -7,10 +7,10 @@ import type { ReplayResult } from '../../domain/result.js';
 import type { RunRecord } from '../../domain/run.js';
 import { addPair, emptyPairStats, type PairStats, sequentialDecision } from '../../domain/sequential.js';
 import type { ScoringStep } from '../../schemas/messages.js';
+import { budgetedLlm } from '../budgeted-llm.js';
 import type { Needs } from '../deps.js';
 import { askPairwise } from '../judge-eval.js';
 import { limitedLlm } from '../limited-llm.js';
-import { meteredLlm } from '../metered-llm.js';
 import { loadRun } from './load-run.js';
 
 export type ScoreQualityDeps = Needs<
@@ -72,14 +72,21 @@ export async function scoreQuality(base: ScoreQualityDeps, step: ScoringStep): P
     maxWaitMs: 120_000,
     leaseMs: base.settings.callTimeoutMs + 5_000,
   });
-  const spend = meteredLlm(limited, base.settings.priceOverrides);
+  // The run's budget bounds the judge too: each call reserves its maximum cost first and adds its cost as it ends.
+  const spend = budgetedLlm(limited, {
+    runs: base.runs,
+    ref: { tenant_id: step.tenant_id, run_id: step.run_id },
+    budgetUsd: run.request.budget_usd,
+    priceOverrides: base.settings.priceOverrides,
+    recordJudgeSpend: true,
+  });
   const deps: ScoreQualityDeps = { ...base, llm: spend.llm };
   let next: ScoringStep | undefined;
   try {
     next = await scoreQualityLook(deps, run, step);
     return next;
   } finally {
-    await base.runs.addJudgeSpend(step, spend.usd(), next ? next.judged - step.judged : 0);
+    await base.runs.addJudgeSpend(step, 0, next ? next.judged - step.judged : 0);
   }
 }
 
