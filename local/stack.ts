@@ -20,7 +20,7 @@ import { makeScheduledReplayHandler } from '../functions/scheduled-replay/handle
 import { SIMULATED_PROVIDERS } from '../shared/config/models.js';
 import { DEFAULT_SETTINGS, type Settings } from '../shared/config/settings.js';
 import type { Clock, LlmGateway, Log } from '../shared/ports/index.js';
-import { captureStore, limiter, resultStore, runStore, tokenStore } from '../shared/runtime/build/dynamo.js';
+import { captureStore, judgeCache, limiter, resultStore, runStore, tokenStore } from '../shared/runtime/build/dynamo.js';
 import { llmGateway } from '../shared/runtime/build/llm.js';
 import { workQueue } from '../shared/runtime/build/queue.js';
 import { checkProgressWiring, computeMetricsWiring, markFailedWiring, recommendWiring } from '../shared/runtime/wiring/aggregate.js';
@@ -89,6 +89,7 @@ const allPorts: Wiring<Omit<LocalPorts, 'workflow'>> = {
   queue: workQueue,
   llm: llmGateway,
   limiter,
+  judgeCache,
   clock: (p) => p.clock,
   log: (p) => p.log,
   settings: (p) => p.settings,

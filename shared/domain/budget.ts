@@ -46,3 +46,20 @@ export function budgetBlock(run: {
 export function budgetReason(run: { budget_reached: boolean; request: { budget_usd?: number | undefined } }): string | null {
   return run.budget_reached ? `budget: judge calls stopped at the $${run.request.budget_usd} cap (some answers left unjudged)` : null;
 }
+
+export type EvaluationSpend = { replay_usd: number; judge_usd: number; total_usd: number; payback_days: number | null };
+
+/**
+ * What the evaluation itself cost, and how many days of the projected monthly saving pay it back (30-day month);
+ * null when the recommendation saves nothing.
+ */
+export function evaluationSpend(run: { cost_usd: number; judge_cost_usd: number }, monthlySavingUsd: number | null | undefined): EvaluationSpend {
+  const spend = spendOf(run);
+  const perDay = monthlySavingUsd && monthlySavingUsd > 0 ? monthlySavingUsd / 30 : null;
+  return {
+    replay_usd: spend.provider_usd,
+    judge_usd: spend.judge_usd,
+    total_usd: spend.total_usd,
+    payback_days: perDay === null ? null : Math.round((spend.total_usd / perDay) * 100) / 100,
+  };
+}

@@ -100,6 +100,8 @@ export const RecommendationRecordSchema = z.object({
       reached: z.boolean(),
     })
     .optional(),
+  /** what the evaluation cost (replays + judging) and the days of projected saving that pay for it; absent on older records */
+  evaluation_spend: z.object({ replay_usd: z.number(), judge_usd: z.number(), total_usd: z.number(), payback_days: z.number().nullable() }).optional(),
 });
 export type RecommendationRecord = Omit<z.infer<typeof RecommendationRecordSchema>, 'policy' | 'alternatives'> & {
   policy: RecommendationPolicy;

@@ -24,6 +24,12 @@ export interface TokenStore {
   findTenant(tokenHash: string): Promise<string | null>;
 }
 
+/** Judge replies already paid for, by a hash of (tenant, judge model, prompt version, the full judge prompt). */
+export interface JudgeCache {
+  get(tenantId: string, key: string): Promise<string | null>;
+  put(tenantId: string, key: string, text: string): Promise<void>;
+}
+
 export interface RunStore {
   create(run: RunRecord): Promise<void>;
   get(ref: RunRef): Promise<RunRecord | null>;

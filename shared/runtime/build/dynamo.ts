@@ -2,11 +2,12 @@
 import { withCachedRunReads } from '../../adapters/cached-run-store.js';
 import { DynamoCaptureStore } from '../../adapters/dynamodb/capture-store.js';
 import { createDocumentClient } from '../../adapters/dynamodb/client.js';
+import { DynamoJudgeCache } from '../../adapters/dynamodb/judge-cache.js';
 import { DynamoLimiter } from '../../adapters/dynamodb/limiter.js';
 import { DynamoResultStore } from '../../adapters/dynamodb/result-store.js';
 import { DynamoRunStore } from '../../adapters/dynamodb/run-store.js';
 import { DynamoTokenStore } from '../../adapters/dynamodb/token-store.js';
-import type { CaptureStore, Limiter, ResultStore, RunStore, TokenStore } from '../../ports/index.js';
+import type { CaptureStore, JudgeCache, Limiter, ResultStore, RunStore, TokenStore } from '../../ports/index.js';
 import type { Platform } from '../platform.js';
 import { once } from '../wiring.js';
 
@@ -21,3 +22,4 @@ export const runStore = (p: Platform): RunStore => once(p, 'runs', () => new Dyn
 export const cachedRunStore = (p: Platform): RunStore => once(p, 'runs-cached', () => withCachedRunReads(p.overrides?.runs ?? runStore(p), 2_000));
 export const resultStore = (p: Platform): ResultStore => once(p, 'results', () => new DynamoResultStore(documentClient(p), p.table, p.settings.retentionDays));
 export const limiter = (p: Platform): Limiter => once(p, 'limiter', () => new DynamoLimiter(documentClient(p), p.table));
+export const judgeCache = (p: Platform): JudgeCache => once(p, 'judge-cache', () => new DynamoJudgeCache(documentClient(p), p.table, p.settings.retentionDays));

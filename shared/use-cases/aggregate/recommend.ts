@@ -1,5 +1,5 @@
 // States Recommend and RecommendFinal: apply the policy to the stored metrics, write the record, end the run.
-import { budgetBlock, budgetReason } from '../../domain/budget.js';
+import { budgetBlock, budgetReason, evaluationSpend } from '../../domain/budget.js';
 import { recommendSwitch, type TrafficVolume } from '../../domain/recommendation.js';
 import type { RunRecord } from '../../domain/run.js';
 import type { RecommendStep } from '../../schemas/messages.js';
@@ -52,6 +52,7 @@ export async function recommend(
   }
   if (step.confirm && record.judging) record.judging = { ...record.judging, confirmed_model: step.confirm };
   record.budget = budgetBlock(run);
+  record.evaluation_spend = evaluationSpend(run, record.projected_monthly?.saving_usd);
   await deps.runs.putRecommendation(ref, record);
   const budgetStop = budgetReason(run);
   const reasons = budgetStop && !run.reasons.some((r) => r.startsWith('budget: judge')) ? [...run.reasons, budgetStop] : run.reasons;

@@ -8,13 +8,14 @@ import type { RunRecord } from '../../domain/run.js';
 import { addPair, emptyPairStats, type PairStats, sequentialDecision } from '../../domain/sequential.js';
 import type { ScoringStep } from '../../schemas/messages.js';
 import { budgetedLlm } from '../budgeted-llm.js';
+import { cachedJudgeLlm } from '../cached-judge-llm.js';
 import type { Needs } from '../deps.js';
 import { askPairwise } from '../judge-eval.js';
 import { limitedLlm } from '../limited-llm.js';
 import { loadRun } from './load-run.js';
 
 export type ScoreQualityDeps = Needs<
-  'runs' | 'results' | 'captures' | 'llm' | 'limiter' | 'clock',
+  'runs' | 'results' | 'captures' | 'llm' | 'limiter' | 'judgeCache' | 'clock',
   | 'providerLimits'
   | 'callTimeoutMs'
   | 'priceOverrides'
@@ -25,6 +26,7 @@ export type ScoreQualityDeps = Needs<
   | 'pairwiseJudging'
   | 'sequentialJudging'
   | 'policy'
+  | 'cacheJudgeReplies'
 >;
 
 /** Judges one answer; an unparseable verdict gets one re-ask, then the result is 'unscored'. */
@@ -80,7 +82,10 @@ export async function scoreQuality(base: ScoreQualityDeps, step: ScoringStep): P
     priceOverrides: base.settings.priceOverrides,
     recordJudgeSpend: true,
   });
-  const deps: ScoreQualityDeps = { ...base, llm: spend.llm };
+  // A verdict already paid for (same judge, prompt and answer, e.g. a scheduled re-run) is read, not bought again:
+  // outside the budget, since a cached reply costs nothing.
+  const cached = base.settings.cacheJudgeReplies ? cachedJudgeLlm(spend.llm, base.judgeCache, step.tenant_id) : null;
+  const deps: ScoreQualityDeps = { ...base, llm: cached?.llm ?? spend.llm };
   let next: ScoringStep | undefined;
   try {
     next = await scoreQualityLook(deps, run, step);

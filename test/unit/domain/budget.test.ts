@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { resolveModel } from '../../../shared/config/models.js';
-import { budgetBlock, budgetReason, maxCallCost, PROMPT_TOKEN_MARGIN, spendOf } from '../../../shared/domain/budget.js';
+import { budgetBlock, budgetReason, evaluationSpend, maxCallCost, PROMPT_TOKEN_MARGIN, spendOf } from '../../../shared/domain/budget.js';
 import { estimateReplay } from '../../../shared/domain/estimate.js';
 
 const mini = resolveModel('gpt-4o-mini')!;
@@ -66,5 +66,17 @@ describe('estimateReplay judge items', () => {
     expect(off.judge_items.pairwise.calls.high).toBe(0);
     expect(off.judge_calls.expected).toBe(12);
     expect(on.judge_usd!.expected).toBeGreaterThan(off.judge_usd!.expected * 1.5);
+  });
+});
+
+describe('evaluationSpend', () => {
+  it('pays back the replay and judge spend from the projected monthly saving', () => {
+    // $3 of evaluation against $90 a month saved ($3 a day): one day.
+    expect(evaluationSpend({ cost_usd: 1, judge_cost_usd: 2 }, 90)).toEqual({ replay_usd: 1, judge_usd: 2, total_usd: 3, payback_days: 1 });
+  });
+
+  it('has no payback without a saving', () => {
+    expect(evaluationSpend({ cost_usd: 1, judge_cost_usd: 2 }, null).payback_days).toBeNull();
+    expect(evaluationSpend({ cost_usd: 1, judge_cost_usd: 2 }, -5).payback_days).toBeNull();
   });
 });
