@@ -148,8 +148,14 @@ export class StatelessStack extends Stack {
     table.grantReadWriteData(failFn.fn);
 
     // --- state machine: keys and counts only in the payload ---
+    // Each task may take as long as its function may (an absent TimeoutSeconds is 60 s in aws-local-stepfunctions).
     const invoke = (id: string, fn: AppFunction, resultPath?: string) =>
-      new tasks.LambdaInvoke(this, id, { lambdaFunction: fn.fn, payloadResponseOnly: true, ...(resultPath ? { resultPath } : {}) });
+      new tasks.LambdaInvoke(this, id, {
+        lambdaFunction: fn.fn,
+        payloadResponseOnly: true,
+        taskTimeout: sfn.Timeout.duration(fn.fn.timeout ?? Duration.seconds(3)),
+        ...(resultPath ? { resultPath } : {}),
+      });
     const markFailed = invoke(STATE.markFailed, failFn, '$.failed').next(new sfn.Fail(this, 'RunFailed', { error: 'AggregateFailed' }));
     const check = invoke(STATE.checkProgress, checkFn);
     const score = invoke(STATE.scoreQuality, scoreFn);

@@ -51,6 +51,11 @@ export async function runDemo(options: DemoOptions): Promise<{ record: Recommend
       );
     if (record.projected_monthly?.saving_usd != null)
       print(`Projected monthly saving at the captured volume: $${record.projected_monthly.saving_usd.toFixed(2)} (${record.projected_monthly.basis}).`);
+    const spent = record.evaluation_spend;
+    if (spent)
+      print(
+        `Evaluation spend: replays $${spent.replay_usd.toFixed(4)}, judge $${spent.judge_usd.toFixed(4)} (${spent.replay_usd > 0 ? (spent.judge_usd / spent.replay_usd).toFixed(2) : '—'}× the replays); ${spent.payback_days === null ? 'no saving to pay it back' : `paid back in ${spent.payback_days} days of the projected saving`}.`,
+      );
     if (record.upgrade) print(`Upgrade option: ${record.upgrade.reasoning}.`);
     print(`Status: ${String(result.status)}${(result.reasons as string[]).length ? ` (${(result.reasons as string[]).join('; ')})` : ''}`);
     print(`Recommendation${record.simulated ? ' (simulated)' : ''}: ${record.reasoning}`);

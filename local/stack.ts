@@ -22,7 +22,7 @@ import { makeScheduledReplayHandler } from '../functions/scheduled-replay/handle
 import { SIMULATED_PROVIDERS } from '../shared/config/models.js';
 import { DEFAULT_SETTINGS, type Settings } from '../shared/config/settings.js';
 import type { Clock, LlmGateway, Log, Metrics } from '../shared/ports/index.js';
-import { captureStore, limiter, resultStore, runStore, tokenStore } from '../shared/runtime/build/dynamo.js';
+import { captureStore, judgeCache, limiter, resultStore, runStore, tokenStore } from '../shared/runtime/build/dynamo.js';
 import { llmGateway } from '../shared/runtime/build/llm.js';
 import { workQueue } from '../shared/runtime/build/queue.js';
 import { rateLimited } from '../shared/runtime/rate-limited.js';
@@ -101,6 +101,7 @@ const allPorts: Wiring<Omit<LocalPorts, 'workflow'>> = {
   queue: workQueue,
   llm: llmGateway,
   limiter,
+  judgeCache,
   clock: (p) => p.clock,
   log: (p) => p.log,
   settings: (p) => p.settings,

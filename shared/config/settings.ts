@@ -26,6 +26,8 @@ export const SettingsSchema = z.object({
   confirmRecommended: z.boolean(),
   /** also judge each candidate answer against the baseline's, in both orders (win/tie/loss rates) */
   pairwiseJudging: z.boolean(),
+  /** keep judge replies by a hash of (judge, prompt, answer) so a re-run does not pay twice for an identical answer */
+  cacheJudgeReplies: z.boolean().default(true),
   /** judge calls per ScoreQuality invocation */
   judgeBatch: z.number().int().min(1),
   /** prompts per sequential look: small enough that a clear decision can stop judging early */
@@ -58,6 +60,7 @@ export const DEFAULT_SETTINGS: Settings = {
   sequentialJudging: true,
   confirmRecommended: true,
   pairwiseJudging: true,
+  cacheJudgeReplies: true,
   judgeConcurrency: 8,
   retentionDays: 30,
   segmentTag: 'use_case',

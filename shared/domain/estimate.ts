@@ -13,9 +13,21 @@ export const JUDGE_OUTPUT_TOKENS = 40;
 export type EstimateCapture = { messages: readonly ChatMessage[]; completion: string; usage: TokenUsage | null };
 export type Range = { low: number; expected: number; high: number };
 
+/** Which judge calls a run makes besides the rubric verdict on every answer (the run's settings and request). */
+export type JudgePlan = { pairwise: boolean; secondOpinions: boolean; confirmation: boolean };
+/** Tokens of a pairwise verdict and of a refusal second opinion. */
+export const PAIRWISE_OUTPUT_TOKENS = 20;
+export const SECOND_OPINION_OUTPUT_TOKENS = 5;
+/** Expected share of answers whose refusal verdict is borderline (asked of the judge); the high end asks of every answer. */
+export const SECOND_OPINION_EXPECTED_SHARE = 0.1;
+
+export type JudgeItem = { calls: Range; usd: Range | null; note: string };
+
 export type ReplayEstimate = {
   calls: number;
   judge_calls: Range;
+  /** every kind of judge call the run will make; judge_calls and judge_usd are their sums (confirmation is inside rubric/pairwise) */
+  judge_items: { rubric: JudgeItem; pairwise: JudgeItem; second_opinion: JudgeItem; confirmation: JudgeItem };
   prompt_tokens: number;
   per_model: { model: string; usd: Range | null; priced: boolean }[];
   provider_usd: Range;
@@ -27,6 +39,20 @@ export type ReplayEstimate = {
 
 const add = (a: Range, b: Range): Range => ({ low: a.low + b.low, expected: a.expected + b.expected, high: a.high + b.high });
 const zero = (): Range => ({ low: 0, expected: 0, high: 0 });
+const round = (r: Range): Range => ({ low: Math.round(r.low), expected: Math.round(r.expected * 10) / 10, high: Math.round(r.high) });
+
+/** Adds up one kind of judge call; its USD becomes null once any call of it is unpriced. */
+function judgeItem() {
+  let calls = zero();
+  let usd: Range | null = zero();
+  return {
+    add(low: number | null, expected: number | null, high: number | null, n: Range) {
+      calls = add(calls, n);
+      usd = usd === null || low === null || expected === null || high === null ? null : add(usd, { low, expected, high });
+    },
+    done: (note: string): JudgeItem => ({ calls: round(calls), usd, note }),
+  };
+}
 
 export function estimateReplay(input: {
   captures: readonly EstimateCapture[];
@@ -36,12 +62,22 @@ export function estimateReplay(input: {
   priceOverrides?: Readonly<Record<string, PriceOverride>>;
   /** models whose answers are the captures' own (a captured baseline): judged, but never called */
   fromCaptures?: readonly string[];
+  /** the baseline (pairwise verdicts compare each candidate with it); the first model when absent */
+  baseline?: string;
+  /** the judge calls beyond the rubric; all on when absent (the defaults) */
+  judging?: JudgePlan;
 }): ReplayEstimate {
+  const plan: JudgePlan = input.judging ?? { pairwise: true, secondOpinions: false, confirmation: true };
+  const baselineId = input.baseline ?? input.models[0]?.id;
   const fromCaptures = new Set(input.fromCaptures ?? []);
   const overrides = input.priceOverrides ?? {};
   const cost = (m: ModelSpec, inTok: number, outTok: number) => computeCost({ input_tokens: inTok, output_tokens: outTok }, m, overrides).usd;
   const perModel = new Map(input.models.map((m) => [m.id, { usd: zero(), priced: true }]));
-  let judgeUsd: Range | null = zero();
+  const items = {
+    rubric: judgeItem(),
+    pairwise: judgeItem(),
+    second_opinion: judgeItem(),
+  };
   let promptTokens = 0;
   for (const c of input.captures) {
     const prompt = countChatTokens(c.messages);
@@ -63,21 +99,66 @@ export function estimateReplay(input: {
         if (low === null || exp === null || high === null) entry.priced = false;
         else entry.usd = add(entry.usd, { low, expected: exp, high });
       }
-      if (judgeUsd) {
-        const j = (answer: number, calls: number) => {
-          const usd = cost(input.judge, prompt + answer + JUDGE_PROMPT_OVERHEAD_TOKENS, JUDGE_OUTPUT_TOKENS);
-          return usd === null ? null : usd * calls;
-        };
-        // High end: every verdict re-asked once.
-        const jl = j(out.low, 1);
-        const je = j(out.expected, 1);
-        const jh = j(out.high, 2);
-        judgeUsd = jl === null || je === null || jh === null ? null : add(judgeUsd, { low: jl, expected: je, high: jh });
+      const j = (inTok: number, outTok: number, calls: number) => {
+        const usd = cost(input.judge, inTok, outTok);
+        return usd === null ? null : usd * calls;
+      };
+      // Rubric: one verdict per answer; high end: every verdict re-asked once.
+      items.rubric.add(
+        j(prompt + out.low + JUDGE_PROMPT_OVERHEAD_TOKENS, JUDGE_OUTPUT_TOKENS, 1),
+        j(prompt + out.expected + JUDGE_PROMPT_OVERHEAD_TOKENS, JUDGE_OUTPUT_TOKENS, 1),
+        j(prompt + out.high + JUDGE_PROMPT_OVERHEAD_TOKENS, JUDGE_OUTPUT_TOKENS, 2),
+        { low: 1, expected: 1, high: 2 },
+      );
+      // Pairwise: each candidate against the baseline, in both orders; high end: each order re-asked once.
+      if (plan.pairwise && m.id !== baselineId) {
+        const two = (a: number) => prompt + 2 * a + JUDGE_PROMPT_OVERHEAD_TOKENS;
+        items.pairwise.add(
+          j(two(out.low), PAIRWISE_OUTPUT_TOKENS, 2),
+          j(two(out.expected), PAIRWISE_OUTPUT_TOKENS, 2),
+          j(two(out.high), PAIRWISE_OUTPUT_TOKENS, 4),
+          { low: 2, expected: 2, high: 4 },
+        );
+      }
+      // Refusal second opinions: asked for borderline verdicts of replayed answers only.
+      if (plan.secondOpinions && !fromCaptures.has(m.id)) {
+        const share = SECOND_OPINION_EXPECTED_SHARE;
+        items.second_opinion.add(
+          0,
+          j(prompt + out.expected + JUDGE_PROMPT_OVERHEAD_TOKENS, SECOND_OPINION_OUTPUT_TOKENS, share),
+          j(prompt + out.high + JUDGE_PROMPT_OVERHEAD_TOKENS, SECOND_OPINION_OUTPUT_TOKENS, 1),
+          { low: 0, expected: share, high: 1 },
+        );
       }
     }
   }
   const calls = input.captures.length * input.models.filter((m) => !fromCaptures.has(m.id)).length;
-  const judged = input.captures.length * input.models.length;
+  const candidates = input.models.filter((m) => m.id !== baselineId).length;
+  const rubric = items.rubric.done('one verdict per answer (sequential judging may stop earlier); high: each re-asked once');
+  const pairwise = items.pairwise.done(
+    plan.pairwise ? "each candidate's answer against the baseline's, both orders; high: each order re-asked once" : 'pairwise judging is off',
+  );
+  const secondOpinion = items.second_opinion.done(
+    plan.secondOpinions
+      ? `borderline refusal verdicts of replayed answers (expected ${SECOND_OPINION_EXPECTED_SHARE * 100}% of answers, high: all)`
+      : 'refusal second opinions are off',
+  );
+  // The confirmation pass judges the recommended model's answers that sequential judging left unjudged: those calls
+  // are part of the rubric and pairwise counts above (every answer is judged at most once), shown here for one candidate.
+  const perCandidate = (x: number) => (candidates === 0 ? 0 : x / Math.max(1, input.models.length));
+  const confirmation: JudgeItem = plan.confirmation
+    ? {
+        calls: { low: 0, expected: 0, high: Math.round(perCandidate(rubric.calls.high) + (candidates === 0 ? 0 : pairwise.calls.high / candidates)) },
+        usd:
+          rubric.usd && pairwise.usd
+            ? { low: 0, expected: 0, high: perCandidate(rubric.usd.high) + (candidates === 0 ? 0 : pairwise.usd.high / candidates) }
+            : null,
+        note: "the recommended model's answers left unjudged by sequential judging; counted within rubric and pairwise",
+      }
+    : { calls: zero(), usd: zero(), note: 'the confirmation pass is off' };
+  const summed = [rubric, pairwise, secondOpinion];
+  const judgeCalls = summed.reduce((acc, i) => add(acc, i.calls), zero());
+  const judgeUsd = summed.every((i) => i.usd !== null) ? summed.reduce((acc, i) => add(acc, i.usd!), zero()) : null;
   const per_model = input.models.map((m) => {
     const e = perModel.get(m.id)!;
     return { model: m.id, usd: e.priced ? e.usd : null, priced: e.priced };
@@ -85,7 +166,8 @@ export function estimateReplay(input: {
   const provider = per_model.reduce((acc, m) => (m.usd ? add(acc, m.usd) : acc), zero());
   return {
     calls,
-    judge_calls: { low: judged, expected: judged, high: judged * 2 },
+    judge_calls: judgeCalls,
+    judge_items: { rubric, pairwise, second_opinion: secondOpinion, confirmation },
     prompt_tokens: promptTokens,
     per_model,
     provider_usd: provider,
@@ -97,7 +179,5 @@ export function estimateReplay(input: {
   };
 }
 
-/** The most a single call can cost: its prompt plus max_tokens of output (reserved against a budget). */
-export function maxCallCost(model: ModelSpec, promptTokens: number, maxTokens: number, overrides: Readonly<Record<string, PriceOverride>> = {}): number | null {
-  return computeCost({ input_tokens: promptTokens, output_tokens: maxTokens }, model, overrides).usd;
-}
+/** The most a single call can cost (reserved against a budget): see ./budget.ts. */
+export { maxCallCost } from './budget.js';

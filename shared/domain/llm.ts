@@ -41,6 +41,8 @@ export type LlmErrorKind =
   | 'not_found'
   | 'guardrail_blocked'
   | 'malformed_response'
+  /** not called: the call's reservation would have passed the run's budget */
+  | 'budget'
   | 'unknown';
 
 export type LlmFailure = {

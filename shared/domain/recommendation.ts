@@ -89,6 +89,19 @@ export const RecommendationRecordSchema = z.object({
   alternatives: z.array(AlternativeSchema),
   simulated: z.boolean(),
   generated_at: z.string(),
+  /** the run's budget and its spend (provider + judge) when the record was written; absent on older records */
+  budget: z
+    .object({
+      budget_usd: z.number().nullable(),
+      provider_usd: z.number(),
+      judge_usd: z.number(),
+      total_usd: z.number(),
+      remaining_usd: z.number().nullable(),
+      reached: z.boolean(),
+    })
+    .optional(),
+  /** what the evaluation cost (replays + judging) and the days of projected saving that pay for it; absent on older records */
+  evaluation_spend: z.object({ replay_usd: z.number(), judge_usd: z.number(), total_usd: z.number(), payback_days: z.number().nullable() }).optional(),
 });
 export type RecommendationRecord = Omit<z.infer<typeof RecommendationRecordSchema>, 'policy' | 'alternatives'> & {
   policy: RecommendationPolicy;

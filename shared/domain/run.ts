@@ -21,6 +21,8 @@ export const RunRecordSchema = z.object({
   /** USD reserved against the budget (estimates of calls in flight + actual cost of finished ones) */
   reserved_usd: z.number().default(0),
   judge_cost_usd: z.number().default(0),
+  /** a judge call was not made because its reservation would have passed the budget */
+  budget_reached: z.boolean().default(false),
   /** judge verdicts asked so far (rubric and pairwise), for progress */
   judge_verdicts: z.number().default(0),
   skipped: z.number().default(0),
@@ -69,6 +71,7 @@ export function newRunRecord(input: {
     double_calls: 0,
     reserved_usd: 0,
     judge_cost_usd: 0,
+    budget_reached: false,
     judge_verdicts: 0,
     skipped: 0,
     dead_lettered: 0,

@@ -46,6 +46,12 @@ export interface TenantRateLimiter {
   take(tenantId: string, limit: RateLimit, now: number): Promise<RateDecision>;
 }
 
+/** Judge replies already paid for, by a hash of (tenant, judge model, prompt version, the full judge prompt). */
+export interface JudgeCache {
+  get(tenantId: string, key: string): Promise<string | null>;
+  put(tenantId: string, key: string, text: string): Promise<void>;
+}
+
 export interface RunStore {
   create(run: RunRecord): Promise<void>;
   get(ref: RunRef): Promise<RunRecord | null>;
@@ -57,6 +63,8 @@ export interface RunStore {
   addJudgeSpend(ref: RunRef, usd: number, verdicts?: number): Promise<void>;
   /** Corrects a reservation to the actual cost (delta may be negative). */
   settleBudget(ref: RunRef, delta: number): Promise<void>;
+  /** Notes that a call was not made because of the budget (the run ends partial). */
+  markBudgetReached(ref: RunRef): Promise<void>;
   setStatus(ref: RunRef, status: RunStatus, reasons: string[], finishedAt?: string): Promise<void>;
   /** Moves a running run to aggregating once; false when another step already did. */
   beginAggregation(ref: RunRef, reasons: string[]): Promise<boolean>;

@@ -1,7 +1,7 @@
 // What a use case may depend on (STYLE 2: plain dependency objects). Each use case names the ports and settings it
 // uses with `Needs<…>`, so each function's composition root (shared/runtime/wiring) builds only those.
 import type { Settings } from '../config/settings.js';
-import type { CaptureStore, Clock, Limiter, LlmGateway, Log, ResultStore, RunStore, TokenStore, Workflow, WorkQueue } from '../ports/index.js';
+import type { CaptureStore, Clock, JudgeCache, Limiter, LlmGateway, Log, ResultStore, RunStore, TokenStore, Workflow, WorkQueue } from '../ports/index.js';
 
 export type Ports = {
   captures: CaptureStore;
@@ -12,6 +12,7 @@ export type Ports = {
   llm: LlmGateway;
   workflow: Workflow;
   limiter: Limiter;
+  judgeCache: JudgeCache;
   clock: Clock;
   log: Log;
 };

@@ -1,4 +1,5 @@
 // GET /v1/replays/{id}: the run's status, per-model metrics and recommendation record, for its own tenant only.
+import { spendOf } from '../domain/budget.js';
 import type { Needs } from './deps.js';
 import { problem, type RequestProblem } from './errors.js';
 
@@ -33,6 +34,9 @@ export async function getReplay(
       spend_usd: run.cost_usd,
       judge_spend_usd: run.judge_cost_usd,
       budget_usd: run.request.budget_usd ?? null,
+      /** provider calls + judge calls (rubric, pairwise, second opinions, confirmation); total_usd ≤ budget_usd */
+      spend: spendOf(run),
+      budget_reached: run.budget_reached || run.skipped > 0,
       suspected_double_calls: run.double_calls,
       created_at: run.created_at,
       deadline: run.deadline,

@@ -19,7 +19,7 @@ export type ReplayWorkItemDeps = Needs<
   'leaseMs' | 'providerLimits' | 'callTimeoutMs' | 'priceOverrides' | 'segmentTag' | 'maxAttempts' | 'backoffBaseSeconds' | 'backoffMaxSeconds'
 >;
 
-import { meteredLlm } from './metered-llm.js';
+import { budgetedLlm } from './budgeted-llm.js';
 import { secondOpinion } from './refusal-second-opinion.js';
 
 export type Delivery = { receiveCount: number; receiptHandle: string };
@@ -192,7 +192,8 @@ async function callModel(
     if (outcome.ok && run.request.refusal_second_opinion && result.answer) {
       const judge = resolveModel(run.request.judge_model);
       const prompt = userText(capture.messages);
-      const metered = meteredLlm(deps.llm, deps.settings.priceOverrides);
+      // Under the run's budget like every judge call; its cost is added to the run's judge spend as it ends.
+      const metered = budgetedLlm(deps.llm, { runs: deps.runs, ref, budgetUsd: budget, priceOverrides: deps.settings.priceOverrides, recordJudgeSpend: true });
       const verdict = judge
         ? await secondOpinion(
             metered.llm,
@@ -207,7 +208,6 @@ async function callModel(
           )
         : null;
       if (verdict) Object.assign(result, { refusal: verdict.refusal, refusal_signals: verdict.signals, status: verdict.refusal === 'full' ? 'refused' : 'ok' });
-      await deps.runs.addJudgeSpend(ref, metered.usd());
     }
 
     if (!outcome.ok && outcome.retryable && delivery.receiveCount < deps.settings.maxAttempts) {

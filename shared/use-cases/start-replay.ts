@@ -10,7 +10,10 @@ import { findReservedKey, type ReplayRequest, ReplayRequestSchema } from '../sch
 import type { WorkItem } from '../schemas/messages.js';
 import type { Needs } from './deps.js';
 
-export type StartReplayDeps = Needs<'captures' | 'runs' | 'queue' | 'workflow' | 'clock' | 'log', 'priceOverrides' | 'simulated'>;
+export type StartReplayDeps = Needs<
+  'captures' | 'runs' | 'queue' | 'workflow' | 'clock' | 'log',
+  'priceOverrides' | 'simulated' | 'pairwiseJudging' | 'sequentialJudging' | 'confirmRecommended'
+>;
 
 import { invalidRequest, problem, type RequestProblem, reservedKey } from './errors.js';
 
@@ -131,6 +134,13 @@ export async function startReplay(deps: StartReplayDeps, tenantId: string, body:
       maxTokens: request.max_tokens,
       priceOverrides: deps.settings.priceOverrides,
       fromCaptures: captured ? [baseline] : [],
+      baseline,
+      // Every judge call the run will make: rubric, pairwise (both orders), second opinions, the confirmation pass.
+      judging: {
+        pairwise: deps.settings.pairwiseJudging,
+        secondOpinions: request.refusal_second_opinion,
+        confirmation: deps.settings.sequentialJudging && deps.settings.confirmRecommended,
+      },
     });
     return { ok: true, dry_run: true, captures: selected.length, models, baseline_model: baseline, estimate };
   }

@@ -40,7 +40,8 @@ describe('a captured baseline', () => {
     };
     expect(dry.body.baseline_model).toBe(FINE_TUNED);
     expect(estimate.calls).toBe(N);
-    expect(estimate.judge_calls.expected).toBe(2 * N);
+    // A rubric verdict on both models' answers, and the candidate against the baseline in both orders (pairwise).
+    expect(estimate.judge_calls.expected).toBe(2 * N + 2 * N);
     expect(estimate.per_model.find((m) => m.model === FINE_TUNED)?.usd?.expected).toBe(0);
   });
 

@@ -28,6 +28,8 @@ export const keys = {
   run: (tenantId: string, runId: string) => ({ pk: `T#${tenantId}#RUN#${runId}`, sk: 'RUN' }),
   runMetrics: (tenantId: string, runId: string) => ({ pk: `T#${tenantId}#RUN#${runId}`, sk: 'METRICS' }),
   runRecommendation: (tenantId: string, runId: string) => ({ pk: `T#${tenantId}#RUN#${runId}`, sk: 'RECOMMENDATION' }),
+  /** a judge reply already paid for (hash of judge model, prompt version and the whole judge prompt) */
+  judgeReply: (tenantId: string, hash: string) => ({ pk: `T#${tenantId}#JUDGE#${hash}`, sk: 'JUDGE' }),
   resultPartition: (runId: string, model: string) => `RUN#${runId}#M#${model}`,
   result: (runId: string, model: string, captureId: string) => ({ pk: keys.resultPartition(runId, model), sk: `CAP#${captureId}` }),
 };

@@ -106,6 +106,18 @@ export class DynamoRunStore implements RunStore {
     );
   }
 
+  async markBudgetReached(ref: RunRef): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: keys.run(ref.tenant_id, ref.run_id),
+        UpdateExpression: 'SET budget_reached = :t',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':t': true },
+      }),
+    );
+  }
+
   async setStatus(ref: RunRef, status: RunStatus, reasons: string[], finishedAt?: string): Promise<void> {
     await this.db.send(
       new UpdateCommand({

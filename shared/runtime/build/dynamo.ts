@@ -2,13 +2,14 @@
 import { withCachedRunReads } from '../../adapters/cached-run-store.js';
 import { DynamoCaptureStore } from '../../adapters/dynamodb/capture-store.js';
 import { createDocumentClient } from '../../adapters/dynamodb/client.js';
+import { DynamoJudgeCache } from '../../adapters/dynamodb/judge-cache.js';
 import { DynamoLimiter } from '../../adapters/dynamodb/limiter.js';
 import { DynamoResultStore } from '../../adapters/dynamodb/result-store.js';
 import { DynamoRunStore } from '../../adapters/dynamodb/run-store.js';
 import { DynamoTenantRateLimiter } from '../../adapters/dynamodb/tenant-rate-limiter.js';
 import { DynamoTokenStore } from '../../adapters/dynamodb/token-store.js';
 import { instrumentResults, instrumentRuns } from '../../adapters/instrumented-ports.js';
-import type { CaptureStore, Limiter, Metrics, ResultStore, RunStore, TenantRateLimiter, TokenStore } from '../../ports/index.js';
+import type { CaptureStore, JudgeCache, Limiter, Metrics, ResultStore, RunStore, TenantRateLimiter, TokenStore } from '../../ports/index.js';
 import type { Platform } from '../platform.js';
 import { once } from '../wiring.js';
 
@@ -30,3 +31,4 @@ export const resultStore = (p: Platform): ResultStore =>
 export const limiter = (p: Platform): Limiter => once(p, 'limiter', () => new DynamoLimiter(documentClient(p), p.table));
 /** Per container: its token lease lives in memory between invocations. */
 export const tenantRateLimiter = (p: Platform): TenantRateLimiter => once(p, 'tenant-rate', () => new DynamoTenantRateLimiter(documentClient(p), p.table));
+export const judgeCache = (p: Platform): JudgeCache => once(p, 'judge-cache', () => new DynamoJudgeCache(documentClient(p), p.table, p.settings.retentionDays));

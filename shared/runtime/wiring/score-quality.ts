@@ -1,7 +1,7 @@
 // Composition root of ScoreQuality: the only aggregate state that calls a model (the judge), so the only one that
 // loads the gateway and the limiter.
 import type { ScoreQualityDeps } from '../../use-cases/aggregate/score-quality.js';
-import { captureStore, limiter, resultStore, runStore } from '../build/dynamo.js';
+import { captureStore, judgeCache, limiter, resultStore, runStore } from '../build/dynamo.js';
 import { llmGateway } from '../build/llm.js';
 import { clock, settings, type Wiring } from '../wiring.js';
 
@@ -11,6 +11,7 @@ export const scoreQualityWiring: Wiring<ScoreQualityDeps> = {
   captures: captureStore,
   llm: llmGateway,
   limiter,
+  judgeCache,
   clock,
   settings,
 };

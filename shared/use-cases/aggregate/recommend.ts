@@ -1,4 +1,5 @@
 // States Recommend and RecommendFinal: apply the policy to the stored metrics, write the record, end the run.
+import { budgetBlock, budgetReason, evaluationSpend } from '../../domain/budget.js';
 import { recommendSwitch, type TrafficVolume } from '../../domain/recommendation.js';
 import type { RunRecord } from '../../domain/run.js';
 import type { RecommendStep } from '../../schemas/messages.js';
@@ -50,8 +51,11 @@ export async function recommend(
     return { status: 'confirming', recommended_model: chosen.model, confirm: chosen.model };
   }
   if (step.confirm && record.judging) record.judging = { ...record.judging, confirmed_model: step.confirm };
+  record.budget = budgetBlock(run);
+  record.evaluation_spend = evaluationSpend(run, record.projected_monthly?.saving_usd);
   await deps.runs.putRecommendation(ref, record);
-  const reasons = run.reasons;
+  const budgetStop = budgetReason(run);
+  const reasons = budgetStop && !run.reasons.some((r) => r.startsWith('budget: judge')) ? [...run.reasons, budgetStop] : run.reasons;
   // A run where nothing could be answered ends failed: there is nothing to recommend from.
   const answered = stored.models.reduce((n, m) => n + m.ok + m.refused, 0);
   if (answered === 0) {

@@ -7,14 +7,15 @@ import type { ReplayResult } from '../../domain/result.js';
 import type { RunRecord } from '../../domain/run.js';
 import { addPair, emptyPairStats, type PairStats, sequentialDecision } from '../../domain/sequential.js';
 import type { ScoringStep } from '../../schemas/messages.js';
+import { budgetedLlm } from '../budgeted-llm.js';
+import { cachedJudgeLlm } from '../cached-judge-llm.js';
 import type { Needs } from '../deps.js';
 import { askPairwise } from '../judge-eval.js';
 import { limitedLlm } from '../limited-llm.js';
-import { meteredLlm } from '../metered-llm.js';
 import { loadRun } from './load-run.js';
 
 export type ScoreQualityDeps = Needs<
-  'runs' | 'results' | 'captures' | 'llm' | 'limiter' | 'clock',
+  'runs' | 'results' | 'captures' | 'llm' | 'limiter' | 'judgeCache' | 'clock',
   | 'providerLimits'
   | 'callTimeoutMs'
   | 'priceOverrides'
@@ -25,6 +26,7 @@ export type ScoreQualityDeps = Needs<
   | 'pairwiseJudging'
   | 'sequentialJudging'
   | 'policy'
+  | 'cacheJudgeReplies'
 >;
 
 /** Judges one answer; an unparseable verdict gets one re-ask, then the result is 'unscored'. */
@@ -72,14 +74,24 @@ export async function scoreQuality(base: ScoreQualityDeps, step: ScoringStep): P
     maxWaitMs: 120_000,
     leaseMs: base.settings.callTimeoutMs + 5_000,
   });
-  const spend = meteredLlm(limited, base.settings.priceOverrides);
-  const deps: ScoreQualityDeps = { ...base, llm: spend.llm };
+  // The run's budget bounds the judge too: each call reserves its maximum cost first and adds its cost as it ends.
+  const spend = budgetedLlm(limited, {
+    runs: base.runs,
+    ref: { tenant_id: step.tenant_id, run_id: step.run_id },
+    budgetUsd: run.request.budget_usd,
+    priceOverrides: base.settings.priceOverrides,
+    recordJudgeSpend: true,
+  });
+  // A verdict already paid for (same judge, prompt and answer, e.g. a scheduled re-run) is read, not bought again:
+  // outside the budget, since a cached reply costs nothing.
+  const cached = base.settings.cacheJudgeReplies ? cachedJudgeLlm(spend.llm, base.judgeCache, step.tenant_id) : null;
+  const deps: ScoreQualityDeps = { ...base, llm: cached?.llm ?? spend.llm };
   let next: ScoringStep | undefined;
   try {
     next = await scoreQualityLook(deps, run, step);
     return next;
   } finally {
-    await base.runs.addJudgeSpend(step, spend.usd(), next ? next.judged - step.judged : 0);
+    await base.runs.addJudgeSpend(step, 0, next ? next.judged - step.judged : 0);
   }
 }
 

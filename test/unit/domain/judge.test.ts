@@ -77,3 +77,17 @@ describe('buildRubricJudgeMessages', () => {
     );
   });
 });
+
+describe('judge prompt layout for provider prompt caching', () => {
+  // Providers cache a prompt's longest stable prefix: the rubric first, then the conversation (the same for every
+  // model judged on that capture), the answer (the only part that differs between models) last.
+  it('keeps the rubric and conversation as a prefix shared by every answer judged on one capture', () => {
+    const conversation = [{ role: 'user' as const, content: 'How do queues work?' }];
+    const [sysA, userA] = buildRubricJudgeMessages(conversation, 'First model answer.');
+    const [sysB, userB] = buildRubricJudgeMessages(conversation, 'A different answer from another model.');
+    expect(sysA).toEqual(sysB);
+    const prefix = userA!.content.slice(0, userA!.content.indexOf(ANSWER_OPEN));
+    expect(prefix).toContain('How do queues work?');
+    expect(userB!.content.startsWith(prefix)).toBe(true);
+  });
+});
