@@ -9,7 +9,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { bundleFunction, FUNCTION_ENTRIES } from '../local/bundle.js';
+import { bundleEntry, FUNCTION_ENTRIES } from '../local/bundle.js';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' }, sdk: { type: 'string', default: 'external' } } });
 const runs = Math.max(1, Number(values.runs));
@@ -26,11 +26,11 @@ const targets: Target[] = [];
 for (const sdk of sdkModes) {
   const bundleSdk = sdk === 'bundled';
   const anchorFile = path.join(outDir, sdk, 'anchor.mjs');
-  const anchor = await bundleFunction('anchor', { entryPath: path.join(root, 'bench', 'cold', 'anchor.ts'), outfile: anchorFile, bundleSdk });
+  const anchor = await bundleEntry('anchor', { entryPath: path.join(root, 'bench', 'cold', 'anchor.ts'), outfile: anchorFile, bundleSdk });
   targets.push({ name: 'anchor', sdk, file: anchorFile, bytes: anchor.bytes, samples: [] });
   for (const entry of FUNCTION_ENTRIES) {
     const file = path.join(outDir, sdk, entry.replace(/\.ts$/, '.mjs'));
-    const report = await bundleFunction(entry, { outfile: file, bundleSdk });
+    const report = await bundleEntry(entry, { outfile: file, bundleSdk });
     targets.push({ name: report.name, sdk, file, bytes: report.bytes, samples: [] });
   }
 }

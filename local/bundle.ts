@@ -38,7 +38,7 @@ const packageOf = (input: string): string | null => {
  * Builds one function (or any entry, with `options.entryPath`); `options.outfile` writes the bundle there (bench:cold
  * imports it), and `options.bundleSdk` bundles the AWS SDK instead of taking the runtime's copy (to compare both).
  */
-export async function bundleFunction(entry: string, options: { outfile?: string; entryPath?: string; bundleSdk?: boolean } = {}): Promise<BundleReport> {
+export async function bundleEntry(entry: string, options: { outfile?: string; entryPath?: string; bundleSdk?: boolean } = {}): Promise<BundleReport> {
   const out = await build({
     entryPoints: [options.entryPath ?? path.join(root, 'functions', entry)],
     absWorkingDir: root,
@@ -66,3 +66,5 @@ export async function bundleFunction(entry: string, options: { outfile?: string;
   const sdkClients = [...new Set(output.imports.filter((i) => i.external && i.path.startsWith('@aws-sdk/')).map((i) => i.path))].sort();
   return { name: entry.replace(/\/handler\.ts$|\.ts$/, ''), bytes: output.bytes, packages, sdkClients };
 }
+
+export const bundleFunction = (entry: string): Promise<BundleReport> => bundleEntry(entry);
