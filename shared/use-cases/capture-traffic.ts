@@ -2,7 +2,7 @@
 import type { z } from 'zod';
 import type { StoredCapture } from '../domain/capture.js';
 import { contentId, encodeCaptureBody, flattenMessages, MAX_COMPRESSED_CAPTURE_BYTES, normaliseUsage } from '../domain/capture.js';
-import { countChatTokens, countTextTokens } from '../domain/tokens.js';
+import { countChatTokens, countTextTokens, loadTokenizer } from '../domain/tokens.js';
 import { type CaptureInput, CaptureInputSchema, MAX_BATCH } from '../schemas/api.js';
 import type { Needs } from './deps.js';
 
@@ -57,6 +57,8 @@ async function storeOne(deps: CaptureTrafficDeps, tenantId: string, raw: unknown
     const { field, message } = describeIssue(parsed.error.issues, prefix);
     return { index, status: 'rejected', error: { status: 400, error: 'invalid_capture', field, message: `${field}: ${message}` } };
   }
+  // Only a capture without usage needs the tokenizer.
+  if (normaliseUsage(parsed.data.usage) === null) await loadTokenizer();
   const capture = toStored(parsed.data, new Date(deps.clock.now()));
   const tooLarge = captureTooLarge(capture, prefix ? `${prefix}.messages` : 'messages');
   if (tooLarge) return { index, status: 'rejected', error: tooLarge };
