@@ -35,12 +35,16 @@ const packageOf = (input: string): string | null => {
   return m ? (m[1] as string) : null;
 };
 
-export async function bundleFunction(entry: string): Promise<BundleReport> {
+/**
+ * Builds one function (or any entry, with `options.entryPath`); `options.outfile` writes the bundle there (bench:cold
+ * imports it), and `options.bundleSdk` bundles the AWS SDK instead of taking the runtime's copy (to compare both).
+ */
+export async function bundleEntry(entry: string, options: { outfile?: string; entryPath?: string; bundleSdk?: boolean } = {}): Promise<BundleReport> {
   const out = await build({
-    entryPoints: [path.join(root, 'functions', entry)],
+    entryPoints: [options.entryPath ?? path.join(root, 'functions', entry)],
     absWorkingDir: root,
     bundle: true,
-    write: false,
+    write: options.outfile !== undefined,
     metafile: true,
     platform: 'node',
     format: BUNDLING.format,
@@ -49,8 +53,8 @@ export async function bundleFunction(entry: string): Promise<BundleReport> {
     sourcemap: BUNDLING.sourceMap,
     mainFields: [...BUNDLING.mainFields],
     banner: { js: BUNDLING.banner },
-    external: [...BUNDLING.externalModules],
-    outfile: path.join(root, 'cdk.out', 'bundle-report', entry.replace(/\.ts$/, '.mjs')),
+    external: options.bundleSdk ? [] : [...BUNDLING.externalModules],
+    outfile: options.outfile ?? path.join(root, 'cdk.out', 'bundle-report', entry.replace(/\.ts$/, '.mjs')),
     logLevel: 'silent',
   });
   const [name, output] = Object.entries(out.metafile.outputs).find(([file]) => file.endsWith('.mjs')) ?? [];
@@ -63,3 +67,5 @@ export async function bundleFunction(entry: string): Promise<BundleReport> {
   const sdkClients = [...new Set(output.imports.filter((i) => i.external && i.path.startsWith('@aws-sdk/')).map((i) => i.path))].sort();
   return { name: entry.replace(/\/handler\.ts$|\.ts$/, ''), bytes: output.bytes, packages, sdkClients };
 }
+
+export const bundleFunction = (entry: string): Promise<BundleReport> => bundleEntry(entry);

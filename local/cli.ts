@@ -10,6 +10,7 @@ import { environmentConfig } from '../cdk/config.js';
 import { resolveModel } from '../shared/config/models.js';
 import { flattenMessages, normaliseUsage } from '../shared/domain/capture.js';
 import { estimateReplay } from '../shared/domain/estimate.js';
+import { loadTokenizer } from '../shared/domain/tokens.js';
 import type { LlmGateway } from '../shared/ports/index.js';
 import { llmGateway } from '../shared/runtime/build/llm.js';
 import { CaptureInputSchema } from '../shared/schemas/api.js';
@@ -224,6 +225,7 @@ async function estimate(args: string[]): Promise<number> {
   });
   const judge = resolveModel(values.judge);
   if (!judge) throw new Error(`unknown judge model "${values.judge}"`);
+  await loadTokenizer();
   const result = estimateReplay({
     captures: captures.map((c) => ({ messages: flattenMessages(c.messages), completion: c.completion, usage: normaliseUsage(c.usage) })),
     models,

@@ -7,7 +7,7 @@ import type { Settings } from '../config/settings.js';
 import { maxCallCost } from '../domain/budget.js';
 import type { LlmFailure } from '../domain/llm.js';
 import { computeCost } from '../domain/pricing.js';
-import { countChatTokens } from '../domain/tokens.js';
+import { countChatTokens, loadTokenizer } from '../domain/tokens.js';
 import type { LlmGateway, RunStore } from '../ports/index.js';
 import type { RunRef } from '../schemas/messages.js';
 import { LimiterWaitExceededError } from './limited-llm.js';
@@ -50,6 +50,7 @@ export function budgetedLlm(
     llm: {
       async complete(request) {
         const cap = ctx.budgetUsd;
+        if (cap !== undefined) await loadTokenizer();
         // An unpriced model cannot be bounded in USD: it reserves nothing (the estimate lists it as unpriced).
         const max = cap === undefined ? 0 : (maxCallCost(request.model, countChatTokens(request.messages), request.maxTokens, ctx.priceOverrides) ?? 0);
         if (cap !== undefined) {

@@ -1,7 +1,7 @@
 // POST /v1/captures: validate each capture, store it once, answer per item. Never calls a model.
 import type { StoredCapture } from '../domain/capture.js';
 import { captureContentHash, contentId, encodeCaptureBody, flattenMessages, MAX_COMPRESSED_CAPTURE_BYTES, normaliseUsage } from '../domain/capture.js';
-import { countChatTokens, countTextTokens } from '../domain/tokens.js';
+import { countChatTokens, countTextTokens, loadTokenizer } from '../domain/tokens.js';
 import { type CaptureInput, CaptureInputSchema, findReservedKey, MAX_BATCH } from '../schemas/api.js';
 import type { Needs } from './deps.js';
 
@@ -71,6 +71,8 @@ async function storeOne(deps: CaptureTrafficDeps, tenantId: string, raw: unknown
     const field = at('captured_at');
     return rejected(problem(400, 'invalid_capture', `${field}: must not be more than a day ahead of the server's clock`, { field }));
   }
+  // Only a capture without usage needs the tokenizer.
+  if (normaliseUsage(parsed.data.usage) === null) await loadTokenizer();
   const capture = toStored(parsed.data, new Date(now));
   const tooLarge = captureTooLarge(capture, at('messages'));
   if (tooLarge) return rejected(tooLarge);

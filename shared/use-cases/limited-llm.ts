@@ -2,7 +2,7 @@
 // shared limiter first, waiting in-process while the provider is at its limit.
 import { callTokens, limitFor, type ProviderLimit, type ProviderLimits } from '../domain/limits.js';
 import type { LlmOutcome, LlmRequest } from '../domain/llm.js';
-import { countChatTokens } from '../domain/tokens.js';
+import { countChatTokens, loadTokenizer } from '../domain/tokens.js';
 import type { Clock, Limiter, LlmGateway } from '../ports/index.js';
 
 export class LimiterWaitExceededError extends Error {
@@ -46,6 +46,7 @@ export function limitedLlm(
   const gates = new Map<string, Gate>();
 
   async function acquireAndCall(key: string, limit: ProviderLimit, request: LlmRequest): Promise<LlmOutcome> {
+    await loadTokenizer();
     const tokens = callTokens(countChatTokens(request.messages), request.maxTokens);
     const start = clock.now();
     for (;;) {

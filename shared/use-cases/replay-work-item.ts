@@ -10,7 +10,7 @@ import type { ReplayResult } from '../domain/result.js';
 import { resultWithoutCall } from '../domain/result.js';
 import { backoffSeconds } from '../domain/retry.js';
 import type { RunRecord } from '../domain/run.js';
-import { countChatTokens } from '../domain/tokens.js';
+import { countChatTokens, loadTokenizer } from '../domain/tokens.js';
 import type { WorkItem } from '../schemas/messages.js';
 import type { Needs } from './deps.js';
 
@@ -122,6 +122,7 @@ async function callModel(
   const { item, run, model, capture, claimId, delivery } = c;
   const ref = { tenant_id: item.tenant_id, run_id: item.run_id };
   const now = () => new Date(deps.clock.now());
+  await loadTokenizer();
   const promptTokens = countChatTokens(capture.messages);
 
   // Marked before taking a limit slot so the slot is held for the provider call only. A throttled item releases the

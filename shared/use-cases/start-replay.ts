@@ -6,6 +6,7 @@ import { estimateReplay, type ReplayEstimate } from '../domain/estimate.js';
 import { seededSample } from '../domain/random.js';
 import type { RunRecord } from '../domain/run.js';
 import { newRunRecord } from '../domain/run.js';
+import { loadTokenizer } from '../domain/tokens.js';
 import { findReservedKey, type ReplayRequest, ReplayRequestSchema } from '../schemas/api.js';
 import type { WorkItem } from '../schemas/messages.js';
 import type { Needs } from './deps.js';
@@ -126,6 +127,7 @@ export async function startReplay(deps: StartReplayDeps, tenantId: string, body:
   const models = [...new Set([baseline, ...request.candidate_models])];
   if (request.dry_run) {
     const loaded = await mapConcurrent(selected, 16, (c) => deps.captures.get(tenantId, c.id));
+    await loadTokenizer();
     const estimate = estimateReplay({
       captures: loaded.filter((c): c is NonNullable<typeof c> => c !== null),
       // A captured baseline is priced as its captures' own model (or not at all when the catalog does not know it).

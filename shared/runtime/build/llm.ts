@@ -1,9 +1,9 @@
 // Builder for the gateway adapter: keys come from the platform's configuration (local) or from Secrets Manager (AWS),
-// read once per cold start. Only functions that call a model load portkey-ai and the Secrets Manager client.
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+// read once per cold start. Only functions that call a model load portkey-ai and the Secrets Manager client, and they
+// load them when the wiring is built (first invocation), not at import: both stay out of the cold import.
 import { z } from 'zod';
 import { instrumentLlm } from '../../adapters/instrumented-llm.js';
-import { PortkeyGateway } from '../../adapters/portkey-gateway.js';
+import type { PortkeyGateway } from '../../adapters/portkey-gateway.js';
 import { gatewayConfigFrom } from '../../config/settings.js';
 import type { Ports } from '../../use-cases/deps.js';
 import { ConfigurationError, type Platform } from '../platform.js';
@@ -11,6 +11,7 @@ import { type Builder, once } from '../wiring.js';
 
 async function loadSecrets(arn: string | undefined, region: string): Promise<Record<string, string>> {
   if (!arn) return {};
+  const { GetSecretValueCommand, SecretsManagerClient } = await import('@aws-sdk/client-secrets-manager');
   const out = await new SecretsManagerClient({ region }).send(new GetSecretValueCommand({ SecretId: arn }));
   const parsed = z.record(z.string(), z.string()).safeParse(JSON.parse(out.SecretString ?? '{}'));
   if (!parsed.success) throw new ConfigurationError('provider secret must be a JSON object of strings');
@@ -18,6 +19,7 @@ async function loadSecrets(arn: string | undefined, region: string): Promise<Rec
 }
 
 async function gateway(p: Platform): Promise<PortkeyGateway> {
+  const { PortkeyGateway } = await import('../../adapters/portkey-gateway.js');
   if ('config' in p.gateway) return new PortkeyGateway(p.gateway.config);
   return new PortkeyGateway(gatewayConfigFrom(await loadSecrets(p.gateway.secretArn, p.region), p.gateway.baseURL));
 }
