@@ -220,7 +220,15 @@ export class ProviderSimulator {
       case 'server_error':
         return this.send(res, 503, { error: { message: 'The server is overloaded (simulated)', type: 'server_error' } });
       case 'slow':
-        await new Promise((r) => setTimeout(r, fault.delayMs ?? 10_000));
+        // Stalls for delayMs, or until the caller gives up (the gateway's request timeout closes the connection).
+        await new Promise<void>((r) => {
+          const timer = setTimeout(r, fault.delayMs ?? 10_000);
+          res.once('close', () => {
+            clearTimeout(timer);
+            r();
+          });
+        });
+        if (res.destroyed || res.writableEnded) return;
         return this.send(res, 504, { error: { message: 'too slow (simulated)', type: 'timeout' } });
       case 'reset':
         res.socket?.destroy();

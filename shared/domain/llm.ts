@@ -13,6 +13,8 @@ export type LlmRequest = {
   timeoutMs: number;
   temperature?: number;
   guardrails?: Guardrails;
+  /** Ends the call early (e.g. the worker lost its lease on the result slot); the outcome is then a timeout. */
+  signal?: AbortSignal;
 };
 
 export type LlmSuccess = {
