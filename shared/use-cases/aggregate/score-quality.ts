@@ -6,6 +6,7 @@ import { combineBothOrders } from '../../domain/pairwise.js';
 import type { ReplayResult } from '../../domain/result.js';
 import type { RunRecord } from '../../domain/run.js';
 import { addPair, emptyPairStats, type PairStats, sequentialDecision } from '../../domain/sequential.js';
+import type { LlmGateway } from '../../ports/index.js';
 import type { ScoringStep } from '../../schemas/messages.js';
 import type { Needs } from '../deps.js';
 import { askPairwise } from '../judge-eval.js';
@@ -27,7 +28,30 @@ export type ScoreQualityDeps = Needs<
   | 'policy'
 >;
 
-/** Judges one answer; an unparseable verdict gets one re-ask, then the result is 'unscored'. */
+/**
+ * A judge call failed for a passing reason (timeout, rate limit, 5xx, connection). Recording the answer 'unscored'
+ * would make the record depend on the machine's load, so the step fails instead and the state machine's Retry runs
+ * it again; scores already stored are kept and not asked again.
+ */
+export class JudgeUnavailableError extends Error {
+  constructor(kind: string) {
+    super(`judge call failed (${kind}); the step is retried`);
+    this.name = 'JudgeUnavailableError';
+  }
+}
+
+/** Turns a judge call's retryable failure into a JudgeUnavailableError; lasting failures stay values. */
+function failOnTransient(inner: LlmGateway): LlmGateway {
+  return {
+    async complete(request) {
+      const outcome = await inner.complete(request);
+      if (!outcome.ok && outcome.retryable) throw new JudgeUnavailableError(outcome.kind);
+      return outcome;
+    },
+  };
+}
+
+/** Judges one answer; an unparseable verdict (or a lasting failure) gets one re-ask, then the result is 'unscored'. */
 async function judgeOne(deps: ScoreQualityDeps, run: RunRecord, capture: StoredCapture, result: ReplayResult) {
   const judge = resolveModel(run.request.judge_model);
   if (!judge) return { quality: null, judge: null, judge_status: 'unscored' as const };
@@ -73,7 +97,7 @@ export async function scoreQuality(base: ScoreQualityDeps, step: ScoringStep): P
     leaseMs: base.settings.callTimeoutMs + 5_000,
   });
   const spend = meteredLlm(limited, base.settings.priceOverrides);
-  const deps: ScoreQualityDeps = { ...base, llm: spend.llm };
+  const deps: ScoreQualityDeps = { ...base, llm: failOnTransient(spend.llm) };
   let next: ScoringStep | undefined;
   try {
     next = await scoreQualityLook(deps, run, step);
