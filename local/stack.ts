@@ -1,6 +1,7 @@
 // The whole local stack in one process (the gateway as a child process): dynalite, fauxqs, the Portkey gateway,
 // the provider simulator, the state machine from the synthesized template, the API server and the event source.
 
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { STATE } from '../cdk/stateless-stack.js';
 import { makeCheckProgress } from '../functions/aggregate/check-progress.js';
 import { makeComputeMetrics } from '../functions/aggregate/compute-metrics.js';
@@ -76,6 +77,8 @@ export type LocalStackOptions = {
   analyzeWaitMs?: number;
   /** wraps the gateway adapter (cassettes, fault hooks in tests) */
   wrapLlm?: (llm: LlmGateway) => LlmGateway;
+  /** wraps the worker's handler as the event source invokes it (benchmarks attribute round trips to it) */
+  wrapWorker?: (handler: (event: SQSEvent) => Promise<SQSBatchResponse>) => (event: SQSEvent) => Promise<SQSBatchResponse>;
 };
 
 /** All ports and the settings: what tests read the stores through. */
@@ -198,7 +201,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const worker = startSqsPoller({
       endpoint: queues.endpoint,
       queueUrl: queues.queueUrl,
-      handler: makeWorkerHandler(fn(workerWiring)),
+      handler: (options.wrapWorker ?? ((h) => h))(makeWorkerHandler(fn(workerWiring))),
       concurrency: options.workerConcurrency ?? 8,
       batchSize: options.workerBatchSize ?? 10,
       onError: (error) => log.error('worker invocation failed', { error: error instanceof Error ? error.name : 'unknown' }),
