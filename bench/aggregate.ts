@@ -61,6 +61,7 @@ function syntheticResults(capturesPerModel: number): ResultStore {
     },
     claim: notUsed,
     markCallStarted: notUsed,
+    renew: notUsed,
     release: notUsed,
     complete: notUsed,
     storeIfAbsent: notUsed,

@@ -1,12 +1,15 @@
 // npm run bench:replay — N captures × M models through the local stack (HTTP capture → SQS → worker → Portkey
-// gateway → simulator) with a fixed simulated latency L and a per-provider concurrency limit C.
+// gateway → simulator) with a fixed simulated latency L and a per-provider concurrency limit C. Counts every DynamoDB
+// round trip the worker makes (bench/dynamo-counter.ts) and this process's CPU per call. `--profile prod`: the
+// deployed defaults instead (per-provider limits from the catalog, 20 invocations × 10 messages).
 // Prints one JSON object as its last line. Not part of npm test.
 import { parseArgs } from 'node:util';
 import { SwitchyardClient } from '../local/client.js';
 import { startLocalStack } from '../local/stack.js';
-import { resolveModel } from '../shared/config/models.js';
+import { DEFAULT_PROVIDER_LIMITS, resolveModel } from '../shared/config/models.js';
 import { percentile } from '../shared/domain/stats.js';
 import { silentLog } from '../shared/runtime/platform.js';
+import { countDynamoCalls } from './dynamo-counter.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
@@ -20,21 +23,26 @@ const { values } = parseArgs({
     workers: { type: 'string', default: '24' },
     batch: { type: 'string', default: '2' },
     models: { type: 'string', default: 'gpt-4o-mini,claude-3.5-haiku,llama-3.3-70b,mistral-large' },
+    profile: { type: 'string', default: 'bench' },
   },
 });
+const prod = values.profile === 'prod';
 const models = values.models.split(',');
 const latencyMs = Number(values.latency);
 const concurrency = Number(values.concurrency);
 const captures = Math.ceil(Number(values.calls) / models.length);
 const providers = [...new Set(models.map((m) => resolveModel(m)!.provider))];
 
+const dynamo = countDynamoCalls();
 const stack = await startLocalStack({
   forceSimulator: true,
   log: silentLog,
-  workerConcurrency: Number(values.workers),
-  workerBatchSize: Number(values.batch),
+  workerConcurrency: prod ? 20 : Number(values.workers),
+  workerBatchSize: prod ? 10 : Number(values.batch),
   simulator: { fixedLatencyMs: latencyMs },
-  settings: { providerLimits: Object.fromEntries(providers.map((p) => [p, { maxConcurrency: concurrency }])) },
+  settings: { providerLimits: prod ? DEFAULT_PROVIDER_LIMITS : Object.fromEntries(providers.map((p) => [p, { maxConcurrency: concurrency }])) },
+  // Round trips are counted inside the worker's invocations only (not the API, the state machine or this script).
+  wrapWorker: (handler) => (event) => dynamo.within(() => handler(event)),
 });
 
 // Worker overhead per call: the worker's own hot-path writes (claim the slot, mark the call started, write the result),
@@ -54,7 +62,7 @@ function timed<A extends [{ run_id: string; capture_id: string; model: string },
   };
 }
 results.claim = timed(results.claim.bind(results));
-results.markCallStarted = timed(results.markCallStarted.bind(results));
+results.renew = timed(results.renew.bind(results));
 results.complete = timed(results.complete.bind(results));
 const acquire = limiter.acquire.bind(limiter);
 let acquireMs = 0;
@@ -77,6 +85,8 @@ try {
     usage: { prompt_tokens: 20, completion_tokens: 8 },
   }));
   await client.captureAll(traffic);
+  dynamo.reset();
+  const cpu = process.cpuUsage();
   const started = performance.now();
   const replay = await client.request('POST', '/v1/replays', {
     candidate_models: models.slice(1),
@@ -93,6 +103,8 @@ try {
     await new Promise((r) => setTimeout(r, 100));
   }
   const seconds = (performance.now() - started) / 1000;
+  const cpuUsed = process.cpuUsage(cpu);
+  const counts = { ...dynamo.counts, byCommand: { ...dynamo.counts.byCommand } };
   let stored = 0;
   let ok = 0;
   for (const m of models) {
@@ -106,11 +118,15 @@ try {
   }
   const sim = stack.simulator!;
   const duplicateBills = [...sim.stats.billed.values()].reduce((n, v) => n + Math.max(0, v - 1), 0);
-  const limitViolations = providers.reduce((n, p) => n + Math.max(0, (sim.stats.maxInFlight[p] ?? 0) - concurrency), 0);
-  const limitPerS = providers.length * (concurrency / (latencyMs / 1000));
+  const limitOf = (p: string) => (prod ? (DEFAULT_PROVIDER_LIMITS[p]?.maxConcurrency ?? Number.POSITIVE_INFINITY) : concurrency);
+  const limitViolations = providers.reduce((n, p) => n + Math.max(0, (sim.stats.maxInFlight[p] ?? 0) - limitOf(p)), 0);
+  // What the limits allow per second: slots over latency, and (prod) requests per minute.
+  const rpmOf = (p: string) => (prod ? (DEFAULT_PROVIDER_LIMITS[p]?.rpm ?? Number.POSITIVE_INFINITY) : Number.POSITIVE_INFINITY);
+  const limitPerS = providers.reduce((n, p) => n + Math.min(limitOf(p) / (latencyMs / 1000), rpmOf(p) / 60), 0);
   const throughput = expected / seconds;
   const result = {
     bench: 'replay',
+    profile: prod ? 'prod' : 'bench',
     calls: expected,
     models: models.length,
     providers: providers.length,
@@ -120,6 +136,12 @@ try {
     throughput_per_s: Number(throughput.toFixed(2)),
     limit_per_s: limitPerS,
     efficiency: Number((throughput / limitPerS).toFixed(3)),
+    dynamodb_writes_per_call: Number((counts.writes / expected).toFixed(3)),
+    failed_conditional_writes_per_call: Number((counts.failedConditionalWrites / expected).toFixed(3)),
+    dynamodb_reads_per_call: Number((counts.reads / expected).toFixed(3)),
+    dynamodb_commands: counts.byCommand,
+    // this process: API, worker, emulators, simulator and state machine (the gateway is a child process, not counted)
+    cpu_ms_per_call: Number(((cpuUsed.user + cpuUsed.system) / 1000 / expected).toFixed(3)),
     worker_overhead_ms_p50: Number(percentile([...spent.values()], 50).toFixed(2)),
     worker_overhead_ms_p99: Number(percentile([...spent.values()], 99).toFixed(2)),
     lost: expected - stored,

@@ -2,6 +2,7 @@
 // the provider simulator, the state machine from the synthesized template, the API server and the event source.
 
 import path from 'node:path';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { STATE } from '../cdk/stateless-stack.js';
 import { makeCheckProgress } from '../functions/aggregate/check-progress.js';
 import { makeComputeMetrics } from '../functions/aggregate/compute-metrics.js';
@@ -88,6 +89,8 @@ export type LocalStackOptions = {
   metrics?: Metrics;
   /** wraps the gateway adapter (cassettes, fault hooks in tests) */
   wrapLlm?: (llm: LlmGateway) => LlmGateway;
+  /** wraps the worker's handler as the event source invokes it (benchmarks attribute round trips to it) */
+  wrapWorker?: (handler: (event: SQSEvent) => Promise<SQSBatchResponse>) => (event: SQSEvent) => Promise<SQSBatchResponse>;
 };
 
 /** All ports and the settings: what tests read the stores through. */
@@ -218,7 +221,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const worker = startSqsPoller({
       endpoint: queues.endpoint,
       queueUrl: queues.queueUrl,
-      handler: makeWorkerHandler(fn(workerWiring)),
+      handler: (options.wrapWorker ?? ((h) => h))(makeWorkerHandler(fn(workerWiring))),
       concurrency: options.workerConcurrency ?? 8,
       batchSize: options.workerBatchSize ?? 10,
       onError: (error) => log.error('worker invocation failed', { error: error instanceof Error ? error.name : 'unknown' }),

@@ -275,7 +275,15 @@ export class ProviderSimulator {
       case 'server_error':
         return this.sendError(res, 503, wire, 'The server is overloaded (simulated)');
       case 'slow':
-        await new Promise((r) => setTimeout(r, fault.delayMs ?? 10_000));
+        // Stalls for delayMs, or until the caller gives up (the gateway's request timeout closes the connection).
+        await new Promise<void>((r) => {
+          const timer = setTimeout(r, fault.delayMs ?? 10_000);
+          res.once('close', () => {
+            clearTimeout(timer);
+            r();
+          });
+        });
+        if (res.destroyed || res.writableEnded) return;
         return this.sendError(res, 504, wire, 'too slow (simulated)');
       case 'reset':
         res.socket?.destroy();

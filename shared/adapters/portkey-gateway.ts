@@ -144,7 +144,8 @@ export class PortkeyGateway implements LlmGateway {
   async complete(request: LlmRequest): Promise<LlmOutcome> {
     const client = this.clientFor(request.model, request.timeoutMs, request.guardrails, request.portkeyConfig);
     const started = performance.now();
-    const signal = AbortSignal.timeout(request.timeoutMs + 2_000);
+    const deadline = AbortSignal.timeout(request.timeoutMs + 2_000);
+    const signal = request.signal ? AbortSignal.any([deadline, request.signal]) : deadline;
     try {
       const call = client.chat.completions.create(
         {

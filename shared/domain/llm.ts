@@ -16,6 +16,8 @@ export type LlmRequest = {
   guardrails?: Guardrails;
   /** a saved Portkey config id ("pc-…"), sent instead of inline guardrails */
   portkeyConfig?: string;
+  /** Ends the call early (e.g. the worker lost its lease on the result slot); the outcome is then a timeout. */
+  signal?: AbortSignal;
 };
 
 export type LlmPurpose = 'replay' | 'judge' | 'second-opinion';

@@ -79,12 +79,20 @@ export interface RunStore {
 export type ClaimOutcome = { kind: 'claimed'; previousCalls: number } | { kind: 'stored' } | { kind: 'busy' };
 
 export interface ResultStore {
-  /** Takes the (run, capture, model) slot for `leaseMs`; a slot whose lease expired can be taken again. */
-  claim(item: WorkItem, claimId: string, leaseMs: number, now: number): Promise<ClaimOutcome>;
+  /**
+   * Takes the (run, capture, model) slot for `leaseMs`; a slot whose lease expired can be taken again. With
+   * `callStarting`, the same write counts the provider call about to start (the call-started mark).
+   */
+  claim(item: WorkItem, claimId: string, leaseMs: number, now: number, callStarting?: boolean): Promise<ClaimOutcome>;
   /** Counts a provider call about to start under this claim. */
   markCallStarted(item: WorkItem, claimId: string): Promise<void>;
-  /** Lets another delivery take the slot at once (after a retryable failure). */
-  release(item: WorkItem, claimId: string): Promise<void>;
+  /** Extends the lease to `now + leaseMs` while the claim is still ours; false when it is not (the holder lost it). */
+  renew(item: WorkItem, claimId: string, leaseMs: number, now: number): Promise<boolean>;
+  /**
+   * Lets another delivery take the slot at once (after a retryable failure). `keepCallMark` keeps the call counted
+   * (a call that timed out may still have been billed), so the next holder reports a possible double call.
+   */
+  release(item: WorkItem, claimId: string, keepCallMark?: boolean): Promise<void>;
   /** Writes the final result if the claim is still ours; false when it is not (another worker finished it). */
   complete(item: WorkItem, claimId: string, result: ReplayResult): Promise<boolean>;
   /** Stores a result unless a final one exists (dead letters): overrides a stale pending claim. */

@@ -13,6 +13,7 @@ import type { RunRecord } from '../domain/run.js';
 import { countChatTokens, loadTokenizer } from '../domain/tokens.js';
 import type { WorkItem } from '../schemas/messages.js';
 import type { Needs } from './deps.js';
+import { type HeldLease, holdLease } from './lease.js';
 
 export type ReplayWorkItemDeps = Needs<
   'runs' | 'results' | 'captures' | 'queue' | 'llm' | 'limiter' | 'clock' | 'log',
@@ -54,20 +55,49 @@ export async function replayWorkItem(deps: ReplayWorkItemDeps, item: WorkItem, d
   if (run?.status !== 'running') return 'dropped';
   const log = { runId: item.run_id, captureId: item.capture_id, model: item.model };
 
+  const capturedBaseline = run.request.baseline === 'captured' && item.model === run.request.baseline_model;
+  const model = capturedBaseline ? undefined : resolveModel(item.model);
   const claimId = randomUUID();
-  const claim = await deps.results.claim(item, claimId, deps.settings.leaseMs, deps.clock.now());
+  // A provider call will follow unless the answer is the captured one or the model is unknown: the claim itself
+  // carries the call-started mark (one write). A crash before the call then errs on the safe side (counted).
+  const claim = await deps.results.claim(item, claimId, deps.settings.leaseMs, deps.clock.now(), model !== undefined);
   if (claim.kind === 'stored') return 'already_stored';
   if (claim.kind === 'busy') {
     // Another delivery holds the slot: look again once it has had time to finish, or its lease has run out.
     await deps.queue.delay(delivery.receiptHandle, Math.ceil(Math.min(deps.settings.leaseMs, 10_000) / 1000));
     return 'retry';
   }
-  // A previous holder started a call and neither wrote nor released: it crashed after (or during) the provider call.
+  // A previous holder started a call and neither wrote nor released: it crashed after (or during) the provider call,
+  // or its call timed out (a call we gave up on may still have been answered and billed).
   const doubleCall = claim.previousCalls > 0;
-  if (doubleCall) deps.log.warn('possible double provider call after a crashed attempt', log);
+  if (doubleCall) deps.log.warn('possible double provider call after a crashed or timed-out attempt', log);
 
+  // The lease is renewed while we hold the slot, so it cannot expire under a call in flight. A thrown error (a
+  // crash) stops renewing without releasing: the lease then runs out and another delivery takes over.
+  const lease = holdLease(deps, item, claimId);
+  try {
+    return await holdingClaim(deps, { item, run, model, claimId, doubleCall, delivery, lease, capturedBaseline });
+  } finally {
+    await lease.stop();
+  }
+}
+
+async function holdingClaim(
+  deps: ReplayWorkItemDeps,
+  c: {
+    item: WorkItem;
+    run: RunRecord;
+    model: ModelSpec | undefined;
+    claimId: string;
+    doubleCall: boolean;
+    delivery: Delivery;
+    lease: HeldLease;
+    capturedBaseline: boolean;
+  },
+): Promise<WorkOutcome> {
+  const { item, run, model, claimId, doubleCall, delivery } = c;
   const now = () => new Date(deps.clock.now());
-  if (run.request.baseline === 'captured' && item.model === run.request.baseline_model) {
+  if (c.capturedBaseline) {
     // The baseline is the captured traffic itself: its answer is the capture's own completion, no provider call.
     const stored = await deps.captures.get(item.tenant_id, item.capture_id);
     const result = stored
@@ -97,7 +127,6 @@ export async function replayWorkItem(deps: ReplayWorkItemDeps, item: WorkItem, d
       0,
     );
   }
-  const model = resolveModel(item.model);
   const capture = model ? await deps.captures.get(item.tenant_id, item.capture_id) : null;
   if (!model || !capture) {
     const kind = model ? 'capture_missing' : 'unknown_model';
@@ -112,22 +141,30 @@ export async function replayWorkItem(deps: ReplayWorkItemDeps, item: WorkItem, d
     });
     return finish(deps, item, claimId, result, doubleCall);
   }
-  return callModel(deps, { item, run, model, capture, claimId, doubleCall, delivery });
+  return callModel(deps, { item, run, model, capture, claimId, doubleCall, delivery, lease: c.lease });
 }
 
 async function callModel(
   deps: ReplayWorkItemDeps,
-  c: { item: WorkItem; run: RunRecord; model: ModelSpec; capture: StoredCapture; claimId: string; doubleCall: boolean; delivery: Delivery },
+  c: {
+    item: WorkItem;
+    run: RunRecord;
+    model: ModelSpec;
+    capture: StoredCapture;
+    claimId: string;
+    doubleCall: boolean;
+    delivery: Delivery;
+    lease: HeldLease;
+  },
 ): Promise<WorkOutcome> {
-  const { item, run, model, capture, claimId, delivery } = c;
+  const { item, run, model, capture, claimId, delivery, lease } = c;
   const ref = { tenant_id: item.tenant_id, run_id: item.run_id };
   const now = () => new Date(deps.clock.now());
   await loadTokenizer();
   const promptTokens = countChatTokens(capture.messages);
 
-  // Marked before taking a limit slot so the slot is held for the provider call only. A throttled item releases the
-  // claim (which clears the mark); a crash in between is counted as a possible double call, erring on the safe side.
-  await deps.results.markCallStarted(item, claimId);
+  // The claim carried the call-started mark, so the limit slot is held for the provider call only. A throttled item
+  // releases the claim (which clears the mark); a crash in between is counted as a possible double call.
   // Provider limits, shared by every concurrent worker: no capacity → a delayed copy, not a provider attempt.
   const applicable = limitFor(deps.settings.providerLimits, model);
   let release = async () => {};
@@ -140,6 +177,7 @@ async function callModel(
       deps.clock.now(),
     );
     if (!grant.ok) {
+      await lease.stop();
       await deps.results.release(item, claimId);
       await deps.queue.enqueue([{ ...item, throttled: (item.throttled ?? 0) + 1 }], Math.max(1, Math.ceil(grant.retryInMs / 1000)));
       return 'throttled';
@@ -171,9 +209,24 @@ async function callModel(
       timeoutMs: deps.settings.callTimeoutMs,
       guardrails: run.request.guardrails,
       portkeyConfig: run.request.portkey_config,
+      signal: lease.signal,
     });
     await release();
     release = async () => {};
+    // A call we gave up on (timeout) may still have been answered and billed by the provider: its cost counts as
+    // spent (the reservation stays) and the slot keeps its call mark, so a second call is reported, not hidden.
+    const maybeBilled = !outcome.ok && outcome.kind === 'timeout';
+    if (lease.lost()) {
+      // Our lease was taken over (we stalled past it): the new holder stores the result. Look again later, in
+      // case it crashes too, rather than dropping the message.
+      deps.log.warn('lease lost during the provider call; the result is left to the new holder', {
+        runId: item.run_id,
+        captureId: item.capture_id,
+        model: item.model,
+      });
+      await deps.queue.delay(delivery.receiptHandle, Math.ceil(deps.settings.leaseMs / 1000));
+      return 'retry';
+    }
 
     const result = {
       ...resultFromOutcome({
@@ -189,7 +242,7 @@ async function callModel(
       segment: capture.tags[deps.settings.segmentTag] ?? null,
       conversation_id: capture.conversation_id,
     };
-    if (budget !== undefined) await deps.runs.settleBudget(ref, (result.cost_usd ?? 0) - reserve);
+    if (budget !== undefined && !maybeBilled) await deps.runs.settleBudget(ref, (result.cost_usd ?? 0) - reserve);
     if (outcome.ok && run.request.refusal_second_opinion && result.answer) {
       const judge = resolveModel(run.request.judge_model);
       const prompt = userText(capture.messages);
@@ -212,7 +265,8 @@ async function callModel(
     }
 
     if (!outcome.ok && outcome.retryable && delivery.receiveCount < deps.settings.maxAttempts) {
-      await deps.results.release(item, claimId);
+      await lease.stop();
+      await deps.results.release(item, claimId, maybeBilled);
       const seconds = backoffSeconds({
         attempt: delivery.receiveCount,
         retryAfterSeconds: outcome.retryAfterSeconds,

@@ -24,7 +24,9 @@ let client: SwitchyardClient;
 beforeAll(async () => {
   stack = await startTestStack({
     visibilityTimeoutSeconds: 2,
-    settings: { maxAttempts: 3, backoffBaseSeconds: 1, backoffMaxSeconds: 1, callTimeoutMs: 1500, leaseMs: 2500 },
+    // The call timeout leaves room for a busy machine (a call that times out may be billed and is then called
+    // again); the lease is short, so a crashed holder's slot is taken over quickly, and renewed while a call runs.
+    settings: { maxAttempts: 3, backoffBaseSeconds: 1, backoffMaxSeconds: 1, callTimeoutMs: 5000, leaseMs: 3000 },
     wrapLlm: (llm: LlmGateway): LlmGateway => ({
       async complete(request) {
         const outcome = await llm.complete(request);
@@ -122,7 +124,7 @@ describe('fault injection', () => {
   });
 
   it.each([
-    ['slow answers past the timeout', { mode: 'slow', count: 2, delayMs: 3000 } as FaultSpec],
+    ['slow answers past the timeout', { mode: 'slow', count: 2, delayMs: 30_000 } as FaultSpec],
     ['connection resets', { mode: 'reset', count: 2 } as FaultSpec],
     ['malformed JSON', { mode: 'malformed', count: 2 } as FaultSpec],
   ])('retries %s and ends with every answer stored once', async (_, fault) => {

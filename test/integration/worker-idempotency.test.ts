@@ -143,6 +143,58 @@ describe('replay worker', () => {
     }
   });
 
+  it('keeps its lease while a provider call outlasts it: a redelivery meanwhile finds the slot busy, one call is billed', async () => {
+    await newRun('run-lease', ['gpt-3.5-turbo'], ['c3']);
+    const leaseMs = 1_000;
+    const slow = {
+      async complete(request: Parameters<typeof stack.deps.llm.complete>[0]) {
+        const outcome = await stack.deps.llm.complete(request);
+        // The provider has answered (and billed); the answer reaches us well after the lease would have run out.
+        await new Promise((r) => setTimeout(r, leaseMs * 2.5));
+        return outcome;
+      },
+    };
+    const deps = { ...stack.deps, llm: slow, settings: { ...stack.deps.settings, leaseMs } };
+    const handler = makeWorkerHandler(async () => deps);
+    const msg = item('run-lease', 'c3', 'gpt-3.5-turbo');
+    const before = stack.simulator!.stats.calls['gpt-3.5-turbo'] ?? 0;
+    const first = handler(sqsEvent([msg]));
+    await new Promise((r) => setTimeout(r, leaseMs * 1.6));
+    // The visibility timeout ran out and SQS delivered the message again while the first call is still in flight.
+    const second = await handler(sqsEvent([msg], 2));
+    expect(second.batchItemFailures).toHaveLength(1);
+    expect((await first).batchItemFailures).toEqual([]);
+    expect(stack.simulator!.stats.calls['gpt-3.5-turbo']! - before).toBe(1);
+    expect((await stack.deps.results.get('run-lease', 'gpt-3.5-turbo', 'c3'))?.status).toBe('ok');
+    const run = await stack.deps.runs.get({ tenant_id: TENANT, run_id: 'run-lease' });
+    expect(run?.double_calls).toBe(0);
+  });
+
+  it('counts a call it gave up on (timeout) as possibly billed: the next attempt reports a possible double call', async () => {
+    await newRun('run-timeout', ['gpt-4o-mini'], ['c1']);
+    let timeouts = 1;
+    const timingOut = {
+      async complete(request: Parameters<typeof stack.deps.llm.complete>[0]) {
+        const outcome = await stack.deps.llm.complete(request);
+        if (timeouts-- <= 0) return outcome;
+        // The provider answered and billed, but too late for us.
+        return { ok: false as const, kind: 'timeout' as const, retryable: true, status: null, retryAfterSeconds: null, latencyMs: 1, guardrailChecks: [] };
+      },
+    };
+    const deps = {
+      ...stack.deps,
+      llm: timingOut,
+      queue: { ...stack.deps.queue, enqueue: stack.deps.queue.enqueue.bind(stack.deps.queue), delay: async () => {} },
+    };
+    const handler = makeWorkerHandler(async () => deps);
+    const msg = item('run-timeout', 'c1', 'gpt-4o-mini');
+    expect((await handler(sqsEvent([msg], 1))).batchItemFailures).toHaveLength(1);
+    expect((await handler(sqsEvent([msg], 2))).batchItemFailures).toEqual([]);
+    expect((await stack.deps.results.get('run-timeout', 'gpt-4o-mini', 'c1'))?.status).toBe('ok');
+    const run = await stack.deps.runs.get({ tenant_id: TENANT, run_id: 'run-timeout' });
+    expect(run?.double_calls).toBe(1);
+  });
+
   it('drops a malformed message without failing the batch', async () => {
     const handler = makeWorkerHandler(async () => stack.deps);
     const event = sqsEvent([item('run-dup', 'c1', 'gpt-3.5-turbo')]);

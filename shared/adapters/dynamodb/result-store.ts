@@ -91,13 +91,14 @@ export class DynamoResultStore implements ResultStore {
     return results.sort((a, b) => (a.stored_at === b.stored_at ? a.model.localeCompare(b.model) : a.stored_at < b.stored_at ? 1 : -1));
   }
 
-  async claim(item: WorkItem, claimId: string, leaseMs: number, now: number): Promise<ClaimOutcome> {
+  async claim(item: WorkItem, claimId: string, leaseMs: number, now: number, callStarting = false): Promise<ClaimOutcome> {
     try {
       const out = await this.db.send(
         new UpdateCommand({
           TableName: this.table,
           Key: this.key(item),
-          UpdateExpression: 'SET #status = :pending, claim_id = :claim, lease_until = :lease, expires_at = if_not_exists(expires_at, :exp)',
+          // With callStarting, the call-started mark rides on the claim: one conditional write instead of two.
+          UpdateExpression: `SET #status = :pending, claim_id = :claim, lease_until = :lease, expires_at = if_not_exists(expires_at, :exp)${callStarting ? ' ADD calls :one' : ''}`,
           ConditionExpression: 'attribute_not_exists(pk) OR (#status = :pending AND lease_until < :now)',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {
@@ -106,6 +107,7 @@ export class DynamoResultStore implements ResultStore {
             ':lease': now + leaseMs,
             ':now': now,
             ':exp': Math.floor(now / 1000) + this.retentionDays * 86_400,
+            ...(callStarting ? { ':one': 1 } : {}),
           },
           ReturnValues: 'ALL_OLD',
         }),
@@ -131,13 +133,32 @@ export class DynamoResultStore implements ResultStore {
     );
   }
 
-  async release(item: WorkItem, claimId: string): Promise<void> {
+  async renew(item: WorkItem, claimId: string, leaseMs: number, now: number): Promise<boolean> {
     try {
       await this.db.send(
         new UpdateCommand({
           TableName: this.table,
           Key: this.key(item),
-          UpdateExpression: 'SET lease_until = :zero, calls = :zero',
+          UpdateExpression: 'SET lease_until = :lease',
+          ConditionExpression: 'claim_id = :claim AND #status = :pending',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':lease': now + leaseMs, ':claim': claimId, ':pending': 'pending' },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async release(item: WorkItem, claimId: string, keepCallMark = false): Promise<void> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: this.key(item),
+          UpdateExpression: keepCallMark ? 'SET lease_until = :zero' : 'SET lease_until = :zero, calls = :zero',
           ConditionExpression: 'claim_id = :claim AND #status = :pending',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':zero': 0, ':claim': claimId, ':pending': 'pending' },

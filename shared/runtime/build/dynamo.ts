@@ -1,4 +1,5 @@
 // Builders for the DynamoDB adapters: one document client per platform, shared by every store and the limiter.
+import { withCachedCaptureReads } from '../../adapters/cached-capture-store.js';
 import { withCachedRunReads } from '../../adapters/cached-run-store.js';
 import { DynamoCaptureStore } from '../../adapters/dynamodb/capture-store.js';
 import { createDocumentClient } from '../../adapters/dynamodb/client.js';
@@ -26,6 +27,9 @@ export const runStore = (p: Platform): RunStore =>
   once(p, 'runs', () => metered(p, new DynamoRunStore(documentClient(p), p.table, p.settings.retentionDays), instrumentRuns));
 /** The worker reads its run for every work item; a run's request and status change rarely: a 2 s cache per container. */
 export const cachedRunStore = (p: Platform): RunStore => once(p, 'runs-cached', () => withCachedRunReads(p.overrides?.runs ?? runStore(p), 2_000));
+/** The worker reads each capture once per model it replays; a stored capture never changes: kept per container. */
+export const cachedCaptureStore = (p: Platform): CaptureStore =>
+  once(p, 'captures-cached', () => withCachedCaptureReads(p.overrides?.captures ?? captureStore(p)));
 export const resultStore = (p: Platform): ResultStore =>
   once(p, 'results', () => metered(p, new DynamoResultStore(documentClient(p), p.table, p.settings.retentionDays), instrumentResults));
 export const limiter = (p: Platform): Limiter => once(p, 'limiter', () => new DynamoLimiter(documentClient(p), p.table));

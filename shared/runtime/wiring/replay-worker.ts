@@ -1,6 +1,6 @@
-// Composition root of the worker: run (cached reads), result and capture stores, limiter, queue and gateway.
+// Composition root of the worker: run and capture (cached reads) and result stores, limiter, queue and gateway.
 import type { ReplayWorkItemDeps } from '../../use-cases/replay-work-item.js';
-import { cachedRunStore, captureStore, limiter, resultStore } from '../build/dynamo.js';
+import { cachedCaptureStore, cachedRunStore, limiter, resultStore } from '../build/dynamo.js';
 import { llmGateway } from '../build/llm.js';
 import { workQueue } from '../build/queue.js';
 import { clock, log, settings, type Wiring } from '../wiring.js';
@@ -8,7 +8,7 @@ import { clock, log, settings, type Wiring } from '../wiring.js';
 export const workerWiring: Wiring<ReplayWorkItemDeps> = {
   runs: cachedRunStore,
   results: resultStore,
-  captures: captureStore,
+  captures: cachedCaptureStore,
   queue: workQueue,
   llm: llmGateway,
   limiter,

@@ -6,6 +6,7 @@ import { combineBothOrders } from '../../domain/pairwise.js';
 import type { ReplayResult } from '../../domain/result.js';
 import type { RunRecord } from '../../domain/run.js';
 import { addPair, emptyPairStats, type PairStats, sequentialDecision } from '../../domain/sequential.js';
+import type { LlmGateway } from '../../ports/index.js';
 import type { ScoringStep } from '../../schemas/messages.js';
 import { budgetedLlm } from '../budgeted-llm.js';
 import { cachedJudgeLlm } from '../cached-judge-llm.js';
@@ -29,7 +30,30 @@ export type ScoreQualityDeps = Needs<
   | 'cacheJudgeReplies'
 >;
 
-/** Judges one answer; an unparseable verdict gets one re-ask, then the result is 'unscored'. */
+/**
+ * A judge call failed for a passing reason (timeout, rate limit, 5xx, connection). Recording the answer 'unscored'
+ * would make the record depend on the machine's load, so the step fails instead and the state machine's Retry runs
+ * it again; scores already stored are kept and not asked again.
+ */
+export class JudgeUnavailableError extends Error {
+  constructor(kind: string) {
+    super(`judge call failed (${kind}); the step is retried`);
+    this.name = 'JudgeUnavailableError';
+  }
+}
+
+/** Turns a judge call's retryable failure into a JudgeUnavailableError; lasting failures stay values. */
+function failOnTransient(inner: LlmGateway): LlmGateway {
+  return {
+    async complete(request) {
+      const outcome = await inner.complete(request);
+      if (!outcome.ok && outcome.retryable) throw new JudgeUnavailableError(outcome.kind);
+      return outcome;
+    },
+  };
+}
+
+/** Judges one answer; an unparseable verdict (or a lasting failure) gets one re-ask, then the result is 'unscored'. */
 async function judgeOne(deps: ScoreQualityDeps, run: RunRecord, capture: StoredCapture, result: ReplayResult) {
   const judge = resolveModel(run.request.judge_model);
   if (!judge) return { quality: null, judge: null, judge_status: 'unscored' as const };
@@ -85,7 +109,7 @@ export async function scoreQuality(base: ScoreQualityDeps, step: ScoringStep): P
   // A verdict already paid for (same judge, prompt and answer, e.g. a scheduled re-run) is read, not bought again:
   // outside the budget, since a cached reply costs nothing.
   const cached = base.settings.cacheJudgeReplies ? cachedJudgeLlm(spend.llm, base.judgeCache, step.tenant_id) : null;
-  const deps: ScoreQualityDeps = { ...base, llm: cached?.llm ?? spend.llm };
+  const deps: ScoreQualityDeps = { ...base, llm: failOnTransient(cached?.llm ?? spend.llm) };
   let next: ScoringStep | undefined;
   try {
     next = await scoreQualityLook(deps, run, step);
