@@ -26,8 +26,8 @@ const capture = (over: Record<string, unknown> = {}) => ({
 });
 
 /**
- * The stored data of some tenants (captures, runs, and those runs' results), sorted: tokens and limiter counters are
- * not a request's writes, and other tenants' runs may still be writing in the background.
+ * The stored data of some tenants (captures, runs, and those runs' results), sorted: tokens, limiter counters and the
+ * tenant's request-rate bucket (`T#<tenant>#RATE`, spent by every request, 4xx included) are not a request's writes, and other tenants' runs may still be writing in the background.
  */
 async function tenantItems(tenants: readonly string[] = ['acme']): Promise<string[]> {
   const db = createDocumentClient({ region: 'us-east-1', endpoint: stack.dynamo.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
@@ -38,7 +38,7 @@ async function tenantItems(tenants: readonly string[] = ['acme']): Promise<strin
     all.push(...(out.Items ?? []));
     start = out.LastEvaluatedKey;
   } while (start);
-  const owned = (pk: string) => tenants.some((t) => pk.startsWith(`T#${t}#`));
+  const owned = (pk: string) => tenants.some((t) => pk.startsWith(`T#${t}#`)) && !pk.endsWith('#RATE');
   const runs = all
     .map((i) => /^T#[^#]+#RUN#([^#]+)$/.exec(String(i.pk)))
     .filter((m) => m && owned(m[0]))

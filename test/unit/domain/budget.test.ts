@@ -1,7 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { resolveModel } from '../../../shared/config/models.js';
 import { budgetBlock, budgetReason, evaluationSpend, maxCallCost, PROMPT_TOKEN_MARGIN, spendOf } from '../../../shared/domain/budget.js';
 import { estimateReplay } from '../../../shared/domain/estimate.js';
+import { loadTokenizer } from '../../../shared/domain/tokens.js';
+
+beforeAll(() => loadTokenizer());
 
 const mini = resolveModel('gpt-4o-mini')!;
 const gpt4 = resolveModel('gpt-4')!;
