@@ -126,7 +126,7 @@ describe('replay controls', () => {
     });
     expect(started).toMatchObject({ run_id: expect.any(String) });
     const run = await client.waitForReplay((started as { run_id: string }).run_id, { timeoutMs: 60_000 });
-    expect(run.status).toBe('completed');
+    expect(run.status, JSON.stringify({ reasons: run.reasons, progress: run.progress })).toBe('completed');
     expect(run.progress).toMatchObject({ expected: 24, stored: 24 });
     expect(await stack.runScheduledReplay({ tenant_id: 'nobody-here', replay: { candidate_models: ['gpt-3.5-turbo'] } })).toMatchObject({
       skipped: expect.any(String),
