@@ -1,10 +1,11 @@
 // Builds a function's bundle exactly as CDK does (the same esbuild options, cdk/constructs/app-function.ts) and tells
 // what is inside: bytes, bytes per package, and the AWS SDK clients it imports from the runtime. Used by
 // `npm run bench:bundles` and the bundle test.
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { BUNDLING } from '../cdk/constructs/app-function.js';
+import { BUNDLING, LAZY_MODULES, lazyModuleCommands } from '../cdk/constructs/app-function.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -28,7 +29,8 @@ export const FUNCTION_ENTRIES = [
   'aggregate/mark-failed.ts',
 ] as const;
 
-export type BundleReport = { name: string; bytes: number; packages: Record<string, number>; sdkClients: string[] };
+/** `lazyModules`: the packages the bundle imports on first use, shipped beside it (LAZY_MODULES), not inside it. */
+export type BundleReport = { name: string; bytes: number; packages: Record<string, number>; sdkClients: string[]; lazyModules: string[] };
 
 const packageOf = (input: string): string | null => {
   const m = input.match(/node_modules\/((?:@[^/]+\/)?[^/]+)\//);
@@ -53,7 +55,7 @@ export async function bundleEntry(entry: string, options: { outfile?: string; en
     sourcemap: BUNDLING.sourceMap,
     mainFields: [...BUNDLING.mainFields],
     banner: { js: BUNDLING.banner },
-    external: options.bundleSdk ? [] : [...BUNDLING.externalModules],
+    external: [...(options.bundleSdk ? [] : BUNDLING.externalModules), ...LAZY_MODULES],
     outfile: options.outfile ?? path.join(root, 'cdk.out', 'bundle-report', entry.replace(/\.ts$/, '.mjs')),
     logLevel: 'silent',
   });
@@ -64,8 +66,14 @@ export async function bundleEntry(entry: string, options: { outfile?: string; en
     const pkg = packageOf(input) ?? '(switchyard)';
     packages[pkg] = (packages[pkg] ?? 0) + bytesInOutput;
   }
+  const lazyModules = LAZY_MODULES.filter((m) => output.imports.some((i) => i.external && i.path === m && i.kind === 'dynamic-import'));
+  if (options.outfile) {
+    // Ships the lazy modules beside the bundle with CDK's own afterBundling commands.
+    for (const command of lazyModuleCommands(root, path.dirname(options.outfile), path.basename(options.outfile)))
+      execFileSync('bash', ['-c', command], { cwd: root, stdio: 'inherit' });
+  }
   const sdkClients = [...new Set(output.imports.filter((i) => i.external && i.path.startsWith('@aws-sdk/')).map((i) => i.path))].sort();
-  return { name: entry.replace(/\/handler\.ts$|\.ts$/, ''), bytes: output.bytes, packages, sdkClients };
+  return { name: entry.replace(/\/handler\.ts$|\.ts$/, ''), bytes: output.bytes, packages, sdkClients, lazyModules };
 }
 
 export const bundleFunction = (entry: string): Promise<BundleReport> => bundleEntry(entry);

@@ -22,6 +22,33 @@ export const BUNDLING = {
   externalModules: ['@aws-sdk/*'],
 } as const;
 
+/**
+ * Packages a function imports only on first use (`await import(...)`; gpt-tokenizer's encoding is ~2.7 MB). esbuild
+ * cannot split an `--outfile` bundle, so they stay out of index.mjs and each one a bundle imports is shipped beside it as
+ * one minified ESM file, node_modules/<name>/index.mjs: its code is parsed only when first used, not at cold start.
+ */
+export const LAZY_MODULES = ['gpt-tokenizer'] as const;
+
+const shellQuote = (s: string) => `'${s.replaceAll("'", "'\\''")}'`;
+
+/**
+ * The shell commands that ship the lazy modules a bundle imports (CDK's afterBundling hook; local/bundle.ts runs the same
+ * ones). They use the project's own esbuild and node_modules: no registry, so synth works offline.
+ */
+export function lazyModuleCommands(inputDir: string, outputDir: string, bundleFile = 'index.mjs'): string[] {
+  return LAZY_MODULES.map((name) => {
+    const dir = path.posix.join(outputDir, 'node_modules', name);
+    const manifest = JSON.stringify({ name, type: 'module', exports: './index.mjs' });
+    return [
+      `if grep -q ${shellQuote(`import("${name}")`)} ${shellQuote(path.posix.join(outputDir, bundleFile))}; then`,
+      `cd ${shellQuote(inputDir)} &&`,
+      `npx --no-install esbuild ${name} --bundle --platform=node --format=esm --target=${BUNDLING.target} --minify --log-level=warning --outfile=${shellQuote(`${dir}/index.mjs`)} &&`,
+      `printf '%s' ${shellQuote(manifest)} > ${shellQuote(`${dir}/package.json`)};`,
+      'fi',
+    ].join(' ');
+  });
+}
+
 export type AppFunctionProps = {
   /** path under functions/, e.g. "capture/handler.ts" */
   entry: string;
@@ -51,7 +78,12 @@ export class AppFunction extends Construct {
       logGroup,
       tracing: lambda.Tracing.ACTIVE,
       environment: { NODE_OPTIONS: '--enable-source-maps', POWERTOOLS_SERVICE_NAME: 'switchyard', ...props.environment },
-      bundling: { ...BUNDLING, mainFields: [...BUNDLING.mainFields], externalModules: [...BUNDLING.externalModules] },
+      bundling: {
+        ...BUNDLING,
+        mainFields: [...BUNDLING.mainFields],
+        externalModules: [...BUNDLING.externalModules, ...LAZY_MODULES],
+        commandHooks: { beforeBundling: () => [], beforeInstall: () => [], afterBundling: (inputDir, outputDir) => lazyModuleCommands(inputDir, outputDir) },
+      },
     });
   }
 

@@ -1,6 +1,11 @@
 // Each function's bundle, built with CDK's own options, carries only what its composition root names.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { countTokens } from 'gpt-tokenizer';
 import { describe, expect, it } from 'vitest';
-import { type BundleReport, bundleFunction, FUNCTION_ENTRIES } from '../../local/bundle.js';
+import { type BundleReport, bundleEntry, bundleFunction, FUNCTION_ENTRIES } from '../../local/bundle.js';
 
 /** Functions that count tokens: capture (usage when a capture has none), replay start (estimates), the worker and the judge (tokens-per-minute limits). */
 const COUNTS_TOKENS = new Set(['capture', 'analyze-api', 'replay-start', 'scheduled-replay', 'replay-worker', 'aggregate/score-quality']);
@@ -24,9 +29,10 @@ describe('function bundles', () => {
     expect(reports.map((r) => r.name)).toHaveLength(FUNCTION_ENTRIES.length);
   }, 120_000);
 
-  it('carry gpt-tokenizer only where tokens are counted, and portkey-ai only where a model is called', () => {
+  it('import gpt-tokenizer on first use only where tokens are counted (never inside the bundle), and carry portkey-ai only where a model is called', () => {
     for (const r of reports) {
-      expect({ name: r.name, tokenizer: 'gpt-tokenizer' in r.packages }).toEqual({ name: r.name, tokenizer: COUNTS_TOKENS.has(r.name) });
+      expect({ name: r.name, tokenizer: 'gpt-tokenizer' in r.packages }).toEqual({ name: r.name, tokenizer: false });
+      expect({ name: r.name, lazy: r.lazyModules }).toEqual({ name: r.name, lazy: COUNTS_TOKENS.has(r.name) ? ['gpt-tokenizer'] : [] });
       expect({ name: r.name, portkey: 'portkey-ai' in r.packages }).toEqual({ name: r.name, portkey: CALLS_MODELS.has(r.name) });
     }
   });
@@ -44,4 +50,24 @@ describe('function bundles', () => {
       expect({ name: r.name, sdk: r.sdkClients }).toEqual({ name: r.name, sdk: expected.map((c) => `@aws-sdk/${c}`) });
     }
   });
+
+  it('ship the tokenizer beside the bundle, where the bundle resolves it, and only there', async () => {
+    // Outside the project, so nothing resolves to the project's node_modules.
+    const dir = mkdtempSync(path.join(tmpdir(), 'switchyard-bundle-'));
+    try {
+      await bundleEntry('capture/handler.ts', { outfile: path.join(dir, 'capture', 'index.mjs') });
+      await bundleEntry('results-api/handler.ts', { outfile: path.join(dir, 'results-api', 'index.mjs') });
+      // In a plain node, as Lambda imports it (vitest's own resolver would find the project's copy).
+      const text = 'Cold starts near the floor, tokens counted the same.';
+      const probe = (name: string) => {
+        const file = path.join(dir, name, 'probe.mjs');
+        writeFileSync(file, `const { countTokens } = await import('gpt-tokenizer'); process.stdout.write(String(countTokens(${JSON.stringify(text)})));\n`);
+        return execFileSync(process.execPath, [file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+      };
+      expect(Number(probe('capture'))).toBe(countTokens(text));
+      expect(() => probe('results-api')).toThrow(/gpt-tokenizer/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
