@@ -2,6 +2,7 @@
 // what is inside: bytes, bytes per package, and the AWS SDK clients it imports from the runtime. Used by
 // `npm run bench:bundles` and the bundle test.
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -66,7 +67,9 @@ export async function bundleEntry(entry: string, options: { outfile?: string; en
     const pkg = packageOf(input) ?? '(switchyard)';
     packages[pkg] = (packages[pkg] ?? 0) + bytesInOutput;
   }
-  const lazyModules = LAZY_MODULES.filter((m) => output.imports.some((i) => i.external && i.path === m && i.kind === 'dynamic-import'));
+  // Loaded by name at first use (`import("name")` or a require), as the afterBundling hook finds them.
+  const text = options.outfile ? readFileSync(options.outfile, 'utf8') : (out.outputFiles?.find((f) => f.path.endsWith('.mjs'))?.text ?? '');
+  const lazyModules = LAZY_MODULES.filter((m) => text.includes(`("${m}")`));
   if (options.outfile) {
     // Ships the lazy modules beside the bundle with CDK's own afterBundling commands.
     for (const command of lazyModuleCommands(root, path.dirname(options.outfile), path.basename(options.outfile)))

@@ -23,26 +23,31 @@ export const BUNDLING = {
 } as const;
 
 /**
- * Packages a function imports only on first use (`await import(...)`; gpt-tokenizer's encoding is ~2.7 MB). esbuild
- * cannot split an `--outfile` bundle, so they stay out of index.mjs and each one a bundle imports is shipped beside it as
- * one minified ESM file, node_modules/<name>/index.mjs: its code is parsed only when first used, not at cold start.
+ * Packages a function loads only on first use: gpt-tokenizer (`await import`; its encoding is ~2.7 MB) and
+ * @pydantic/genai-prices (a synchronous require on the first cost; its catalog is ~466 kB). esbuild cannot split an
+ * `--outfile` bundle, so they stay out of index.mjs and each one a bundle loads is shipped beside it as one minified file,
+ * node_modules/<name>/index.{mjs,cjs}: its code is parsed only when first used, not at cold start.
  */
-export const LAZY_MODULES = ['gpt-tokenizer'] as const;
+export const LAZY_MODULES = ['gpt-tokenizer', '@pydantic/genai-prices'] as const;
+const LAZY_FORMAT: Record<(typeof LAZY_MODULES)[number], 'esm' | 'cjs'> = { 'gpt-tokenizer': 'esm', '@pydantic/genai-prices': 'cjs' };
 
 const shellQuote = (s: string) => `'${s.replaceAll("'", "'\\''")}'`;
 
 /**
- * The shell commands that ship the lazy modules a bundle imports (CDK's afterBundling hook; local/bundle.ts runs the same
+ * The shell commands that ship the lazy modules a bundle loads (CDK's afterBundling hook; local/bundle.ts runs the same
  * ones). They use the project's own esbuild and node_modules: no registry, so synth works offline.
  */
 export function lazyModuleCommands(inputDir: string, outputDir: string, bundleFile = 'index.mjs'): string[] {
   return LAZY_MODULES.map((name) => {
     const dir = path.posix.join(outputDir, 'node_modules', name);
-    const manifest = JSON.stringify({ name, type: 'module', exports: './index.mjs' });
+    const format = LAZY_FORMAT[name];
+    const file = format === 'esm' ? 'index.mjs' : 'index.cjs';
+    const manifest = JSON.stringify({ name, exports: `./${file}` });
     return [
-      `if grep -q ${shellQuote(`import("${name}")`)} ${shellQuote(path.posix.join(outputDir, bundleFile))}; then`,
+      // The bundle loads it by name: `import("name")`, or `require("name")` minified to `x("name")`.
+      `if grep -qF ${shellQuote(`("${name}")`)} ${shellQuote(path.posix.join(outputDir, bundleFile))}; then`,
       `cd ${shellQuote(inputDir)} &&`,
-      `npx --no-install esbuild ${name} --bundle --platform=node --format=esm --target=${BUNDLING.target} --minify --log-level=warning --outfile=${shellQuote(`${dir}/index.mjs`)} &&`,
+      `npx --no-install esbuild ${name} --bundle --platform=node --format=${format} --target=${BUNDLING.target} --minify --log-level=warning --outfile=${shellQuote(`${dir}/${file}`)} &&`,
       `printf '%s' ${shellQuote(manifest)} > ${shellQuote(`${dir}/package.json`)};`,
       'fi',
     ].join(' ');
