@@ -2,7 +2,7 @@
 // DynamoDB client + DocumentClient (bench/cold/anchor.ts). Bundles are built exactly as CDK builds them
 // (local/bundle.ts, cdk/constructs/app-function.ts); each import runs in a fresh `node` with the function's
 // NODE_OPTIONS, timed inside the process (so net of node's own start), targets interleaved run after run, medians.
-// `--sdk bundled` bundles the AWS SDK instead of importing the runtime's copy; `--sdk both` measures the two.
+// The AWS SDK is bundled as CDK bundles it; `--sdk external` imports the runtime's copy instead; `--sdk both` measures the two.
 // Prints a table, then one JSON line last: { functions: [{ name, bytes, import_ms, ratio, cpu_ms, cpu_ratio }], anchor: { import_ms, cpu_ms },
 // max_ratio, max_cpu_ratio } (CPU time of the importing process: steadier than wall time when the machine is loaded).
 import { execFileSync } from 'node:child_process';
@@ -12,9 +12,9 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { bundleEntry, FUNCTION_ENTRIES } from '../local/bundle.js';
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' }, sdk: { type: 'string', default: 'external' } } });
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' }, sdk: { type: 'string', default: 'bundled' } } });
 const runs = Math.max(1, Number(values.runs));
-const sdkModes = values.sdk === 'both' ? ['external', 'bundled'] : [values.sdk === 'bundled' ? 'bundled' : 'external'];
+const sdkModes = values.sdk === 'both' ? ['bundled', 'external'] : [values.sdk === 'external' ? 'external' : 'bundled'];
 
 const root = path.resolve(import.meta.dirname, '..');
 // Under the repo, so the external @aws-sdk/* resolve to node_modules as they resolve to the runtime's copy on Lambda.
@@ -25,13 +25,13 @@ mkdirSync(outDir, { recursive: true });
 type Target = { name: string; sdk: string; file: string; bytes: number; samples: number[]; cpu: number[] };
 const targets: Target[] = [];
 for (const sdk of sdkModes) {
-  const bundleSdk = sdk === 'bundled';
+  const runtimeSdk = sdk === 'external';
   const anchorFile = path.join(outDir, sdk, 'anchor.mjs');
-  const anchor = await bundleEntry('anchor', { entryPath: path.join(root, 'bench', 'cold', 'anchor.ts'), outfile: anchorFile, bundleSdk });
+  const anchor = await bundleEntry('anchor', { entryPath: path.join(root, 'bench', 'cold', 'anchor.ts'), outfile: anchorFile, runtimeSdk });
   targets.push({ name: 'anchor', sdk, file: anchorFile, bytes: anchor.bytes, samples: [], cpu: [] });
   for (const entry of FUNCTION_ENTRIES) {
     const file = path.join(outDir, sdk, entry.replace(/\.ts$/, '.mjs'));
-    const report = await bundleEntry(entry, { outfile: file, bundleSdk });
+    const report = await bundleEntry(entry, { outfile: file, runtimeSdk });
     targets.push({ name: report.name, sdk, file, bytes: report.bytes, samples: [], cpu: [] });
   }
 }
@@ -93,7 +93,7 @@ for (const s of summary) {
     );
   }
 }
-// The last line reports the SDK as CDK bundles it (external: the runtime's copy); the other mode sits beside it.
+// The last line reports the SDK as CDK bundles it (bundled); the runtime's copy (external) sits beside it.
 const [main, ...others] = summary as [(typeof summary)[number], ...typeof summary];
 const alternative = Object.fromEntries(
   others.map((s) => [`sdk_${s.sdk}`, { anchor: s.anchor, functions: s.functions, max_ratio: s.max_ratio, max_cpu_ratio: s.max_cpu_ratio }]),
