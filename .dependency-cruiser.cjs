@@ -13,10 +13,10 @@ module.exports = {
       name: 'domain-is-pure',
       severity: 'error',
       comment:
-        'shared/domain imports only itself, shared/schemas and pure libraries: zod, gpt-tokenizer, genai-prices, and the deterministic node:crypto (hashes) and node:zlib (capture compression).',
+        'shared/domain imports only itself, shared/schemas and pure libraries: zod, gpt-tokenizer, genai-prices, and the deterministic node:crypto (hashes), node:zlib (capture compression) and node:module (genai-prices loaded on first cost).',
       from: { path: '^shared/domain/' },
       to: {
-        pathNot: ['^shared/domain/', '^shared/schemas/', '^node_modules/(zod|gpt-tokenizer|@pydantic/genai-prices)/', '^(node:)?(crypto|zlib)$'],
+        pathNot: ['^shared/domain/', '^shared/schemas/', '^node_modules/(zod|gpt-tokenizer|@pydantic/genai-prices)/', '^(node:)?(crypto|zlib|module)$'],
       },
     },
     {

@@ -2,8 +2,9 @@
 // DynamoDB client + DocumentClient (bench/cold/anchor.ts). Bundles are built exactly as CDK builds them
 // (local/bundle.ts, cdk/constructs/app-function.ts); each import runs in a fresh `node` with the function's
 // NODE_OPTIONS, timed inside the process (so net of node's own start), targets interleaved run after run, medians.
-// `--sdk bundled` bundles the AWS SDK instead of importing the runtime's copy; `--sdk both` measures the two.
-// Prints a table, then one JSON line last: { functions: [{ name, bytes, import_ms, ratio }], anchor: { import_ms }, max_ratio }.
+// The AWS SDK is bundled as CDK bundles it; `--sdk external` imports the runtime's copy instead; `--sdk both` measures the two.
+// Prints a table, then one JSON line last: { functions: [{ name, bytes, import_ms, ratio, cpu_ms, cpu_ratio }], anchor: { import_ms, cpu_ms },
+// max_ratio, max_cpu_ratio } (CPU time of the importing process: steadier than wall time when the machine is loaded).
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
@@ -11,9 +12,9 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { bundleEntry, FUNCTION_ENTRIES } from '../local/bundle.js';
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' }, sdk: { type: 'string', default: 'external' } } });
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' }, sdk: { type: 'string', default: 'bundled' } } });
 const runs = Math.max(1, Number(values.runs));
-const sdkModes = values.sdk === 'both' ? ['external', 'bundled'] : [values.sdk === 'bundled' ? 'bundled' : 'external'];
+const sdkModes = values.sdk === 'both' ? ['bundled', 'external'] : [values.sdk === 'external' ? 'external' : 'bundled'];
 
 const root = path.resolve(import.meta.dirname, '..');
 // Under the repo, so the external @aws-sdk/* resolve to node_modules as they resolve to the runtime's copy on Lambda.
@@ -21,22 +22,24 @@ const outDir = path.join(root, 'cdk.out', 'bench-cold');
 rmSync(outDir, { recursive: true, force: true });
 mkdirSync(outDir, { recursive: true });
 
-type Target = { name: string; sdk: string; file: string; bytes: number; samples: number[] };
+type Target = { name: string; sdk: string; file: string; bytes: number; samples: number[]; cpu: number[] };
 const targets: Target[] = [];
 for (const sdk of sdkModes) {
-  const bundleSdk = sdk === 'bundled';
+  const runtimeSdk = sdk === 'external';
   const anchorFile = path.join(outDir, sdk, 'anchor.mjs');
-  const anchor = await bundleEntry('anchor', { entryPath: path.join(root, 'bench', 'cold', 'anchor.ts'), outfile: anchorFile, bundleSdk });
-  targets.push({ name: 'anchor', sdk, file: anchorFile, bytes: anchor.bytes, samples: [] });
+  const anchor = await bundleEntry('anchor', { entryPath: path.join(root, 'bench', 'cold', 'anchor.ts'), outfile: anchorFile, runtimeSdk });
+  targets.push({ name: 'anchor', sdk, file: anchorFile, bytes: anchor.bytes, samples: [], cpu: [] });
   for (const entry of FUNCTION_ENTRIES) {
     const file = path.join(outDir, sdk, entry.replace(/\.ts$/, '.mjs'));
-    const report = await bundleEntry(entry, { outfile: file, bundleSdk });
-    targets.push({ name: report.name, sdk, file, bytes: report.bytes, samples: [] });
+    const report = await bundleEntry(entry, { outfile: file, runtimeSdk });
+    targets.push({ name: report.name, sdk, file, bytes: report.bytes, samples: [], cpu: [] });
   }
 }
 
 // The deployed functions run with NODE_OPTIONS=--enable-source-maps (AppFunction) and read their settings at first use.
-const TIMED_IMPORT = 'const t = performance.now(); await import(process.argv[1]); process.stdout.write(String(performance.now() - t));';
+// Wall time, and the process's CPU time over the import (steadier than wall time on a loaded machine).
+const TIMED_IMPORT =
+  'const c = process.cpuUsage(); const t = performance.now(); await import(process.argv[1]); const w = performance.now() - t; const u = process.cpuUsage(c); process.stdout.write(w + " " + (u.user + u.system) / 1000);';
 const env = { PATH: process.env.PATH ?? '', AWS_REGION: 'us-east-1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
 for (let run = 0; run < runs; run++) {
   for (const t of targets) {
@@ -44,7 +47,9 @@ for (let run = 0; run < runs; run++) {
       env,
       encoding: 'utf8',
     });
-    t.samples.push(Number(out));
+    const [wall, cpu] = out.split(' ').map(Number);
+    t.samples.push(wall as number);
+    t.cpu.push(cpu as number);
   }
 }
 
@@ -58,21 +63,41 @@ const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
 const summary = sdkModes.map((sdk) => {
   const anchor = targets.find((t) => t.sdk === sdk && t.name === 'anchor') as Target;
   const anchorMs = median(anchor.samples);
+  const anchorCpu = median(anchor.cpu);
   const functions = targets
     .filter((t) => t.sdk === sdk && t.name !== 'anchor')
-    .map((t) => ({ name: t.name, bytes: t.bytes, import_ms: round(median(t.samples)), ratio: round(median(t.samples) / anchorMs, 2) }));
-  return { sdk, anchor: { bytes: anchor.bytes, import_ms: round(anchorMs) }, functions, max_ratio: Math.max(...functions.map((f) => f.ratio)) };
+    .map((t) => ({
+      name: t.name,
+      bytes: t.bytes,
+      import_ms: round(median(t.samples)),
+      ratio: round(median(t.samples) / anchorMs, 2),
+      cpu_ms: round(median(t.cpu)),
+      cpu_ratio: round(median(t.cpu) / anchorCpu, 2),
+    }));
+  return {
+    sdk,
+    anchor: { bytes: anchor.bytes, import_ms: round(anchorMs), cpu_ms: round(anchorCpu) },
+    functions,
+    max_ratio: Math.max(...functions.map((f) => f.ratio)),
+    max_cpu_ratio: Math.max(...functions.map((f) => f.cpu_ratio)),
+  };
 });
 
 for (const s of summary) {
-  process.stdout.write(`\nAWS SDK ${s.sdk} — anchor ${s.anchor.import_ms} ms (${(s.anchor.bytes / 1024).toFixed(0)} kB), medians of ${runs}\n`);
+  process.stdout.write(
+    `\nAWS SDK ${s.sdk} — anchor ${s.anchor.import_ms} ms, CPU ${s.anchor.cpu_ms} ms (${(s.anchor.bytes / 1024).toFixed(0)} kB), medians of ${runs}\n`,
+  );
   for (const f of s.functions) {
     process.stdout.write(
-      `${f.name.padEnd(26)} ${`${(f.bytes / 1024).toFixed(0)} kB`.padStart(8)} ${`${f.import_ms} ms`.padStart(10)} ${`${f.ratio}×`.padStart(7)}\n`,
+      `${f.name.padEnd(26)} ${`${(f.bytes / 1024).toFixed(0)} kB`.padStart(8)} ${`${f.import_ms} ms`.padStart(10)} ${`${f.ratio}×`.padStart(7)}   CPU ${`${f.cpu_ms} ms`.padStart(10)} ${`${f.cpu_ratio}×`.padStart(7)}\n`,
     );
   }
 }
-// The last line reports the SDK as CDK bundles it (external: the runtime's copy); the other mode sits beside it.
+// The last line reports the SDK as CDK bundles it (bundled); the runtime's copy (external) sits beside it.
 const [main, ...others] = summary as [(typeof summary)[number], ...typeof summary];
-const alternative = Object.fromEntries(others.map((s) => [`sdk_${s.sdk}`, { anchor: s.anchor, functions: s.functions, max_ratio: s.max_ratio }]));
-process.stdout.write(`${JSON.stringify({ sdk: main.sdk, runs, functions: main.functions, anchor: main.anchor, max_ratio: main.max_ratio, ...alternative })}\n`);
+const alternative = Object.fromEntries(
+  others.map((s) => [`sdk_${s.sdk}`, { anchor: s.anchor, functions: s.functions, max_ratio: s.max_ratio, max_cpu_ratio: s.max_cpu_ratio }]),
+);
+process.stdout.write(
+  `${JSON.stringify({ sdk: main.sdk, runs, functions: main.functions, anchor: main.anchor, max_ratio: main.max_ratio, max_cpu_ratio: main.max_cpu_ratio, ...alternative })}\n`,
+);

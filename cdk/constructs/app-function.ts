@@ -19,8 +19,44 @@ export const BUNDLING = {
   mainFields: ['module', 'main'],
   // portkey-ai bundles CommonJS that calls require("http"): ESM needs a require.
   banner: "import { createRequire as __cr } from 'module'; const require = __cr(import.meta.url);",
-  externalModules: ['@aws-sdk/*'],
+  // The AWS SDK is bundled and tree-shaken, not taken from the runtime: measured faster to import (npm run bench:cold -- --sdk both).
+  externalModules: [],
 } as const;
+
+/** The runtime's own copy of the AWS SDK, for bench:cold's side-by-side comparison only. */
+export const RUNTIME_SDK = ['@aws-sdk/*'] as const;
+
+/**
+ * Packages a function loads only on first use: gpt-tokenizer (`await import`; its encoding is ~2.7 MB) and
+ * @pydantic/genai-prices (a synchronous require on the first cost; its catalog is ~466 kB). esbuild cannot split an
+ * `--outfile` bundle, so they stay out of index.mjs and each one a bundle loads is shipped beside it as one minified file,
+ * node_modules/<name>/index.{mjs,cjs}: its code is parsed only when first used, not at cold start.
+ */
+export const LAZY_MODULES = ['gpt-tokenizer', '@pydantic/genai-prices'] as const;
+const LAZY_FORMAT: Record<(typeof LAZY_MODULES)[number], 'esm' | 'cjs'> = { 'gpt-tokenizer': 'esm', '@pydantic/genai-prices': 'cjs' };
+
+const shellQuote = (s: string) => `'${s.replaceAll("'", "'\\''")}'`;
+
+/**
+ * The shell commands that ship the lazy modules a bundle loads (CDK's afterBundling hook; local/bundle.ts runs the same
+ * ones). They use the project's own esbuild and node_modules: no registry, so synth works offline.
+ */
+export function lazyModuleCommands(inputDir: string, outputDir: string, bundleFile = 'index.mjs'): string[] {
+  return LAZY_MODULES.map((name) => {
+    const dir = path.posix.join(outputDir, 'node_modules', name);
+    const format = LAZY_FORMAT[name];
+    const file = format === 'esm' ? 'index.mjs' : 'index.cjs';
+    const manifest = JSON.stringify({ name, exports: `./${file}` });
+    return [
+      // The bundle loads it by name: `import("name")`, or `require("name")` minified to `x("name")`.
+      `if grep -qF ${shellQuote(`("${name}")`)} ${shellQuote(path.posix.join(outputDir, bundleFile))}; then`,
+      `cd ${shellQuote(inputDir)} &&`,
+      `npx --no-install esbuild ${name} --bundle --platform=node --format=${format} --target=${BUNDLING.target} --minify --log-level=warning --outfile=${shellQuote(`${dir}/${file}`)} &&`,
+      `printf '%s' ${shellQuote(manifest)} > ${shellQuote(`${dir}/package.json`)};`,
+      'fi',
+    ].join(' ');
+  });
+}
 
 export type AppFunctionProps = {
   /** path under functions/, e.g. "capture/handler.ts" */
@@ -51,7 +87,12 @@ export class AppFunction extends Construct {
       logGroup,
       tracing: lambda.Tracing.ACTIVE,
       environment: { NODE_OPTIONS: '--enable-source-maps', POWERTOOLS_SERVICE_NAME: 'switchyard', ...props.environment },
-      bundling: { ...BUNDLING, mainFields: [...BUNDLING.mainFields], externalModules: [...BUNDLING.externalModules] },
+      bundling: {
+        ...BUNDLING,
+        mainFields: [...BUNDLING.mainFields],
+        externalModules: [...BUNDLING.externalModules, ...LAZY_MODULES],
+        commandHooks: { beforeBundling: () => [], beforeInstall: () => [], afterBundling: (inputDir, outputDir) => lazyModuleCommands(inputDir, outputDir) },
+      },
     });
   }
 

@@ -1,9 +1,19 @@
 // Cost of one call: normalized usage × prices from @pydantic/genai-prices (bundled data, no network) or an override.
-import { calcPrice } from '@pydantic/genai-prices';
+// genai-prices builds its whole catalog (~466 kB) when loaded, so it is loaded on the first cost, not at cold start; the
+// load is synchronous (a require), so costs stay plain functions. In a function bundle it is shipped beside index.mjs
+// (LAZY_MODULES, cdk/constructs/app-function.ts).
+import { createRequire } from 'node:module';
+import type * as GenaiPrices from '@pydantic/genai-prices';
 import type { ModelSpec } from './model.js';
 import type { PriceOverride, TokenUsage } from './usage.js';
 
 export type { PriceOverride, TokenUsage } from './usage.js';
+
+let genaiPrices: typeof GenaiPrices | undefined;
+const calcPrice: typeof GenaiPrices.calcPrice = (...args) => {
+  genaiPrices ??= createRequire(import.meta.url)('@pydantic/genai-prices') as typeof GenaiPrices;
+  return genaiPrices.calcPrice(...args);
+};
 
 export type Cost = { usd: number; source: 'genai-prices' | 'override'; estimated: boolean } | { usd: null; source: 'unknown'; estimated: boolean };
 

@@ -1,9 +1,17 @@
 // Each function's bundle, built with CDK's own options, carries only what its composition root names.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { calcPrice } from '@pydantic/genai-prices';
+import { countTokens } from 'gpt-tokenizer';
 import { describe, expect, it } from 'vitest';
-import { type BundleReport, bundleFunction, FUNCTION_ENTRIES } from '../../local/bundle.js';
+import { type BundleReport, bundleEntry, bundleFunction, FUNCTION_ENTRIES } from '../../local/bundle.js';
 
 /** Functions that count tokens: capture (usage when a capture has none), replay start (estimates), the worker and the judge (tokens-per-minute limits). */
 const COUNTS_TOKENS = new Set(['capture', 'analyze-api', 'replay-start', 'scheduled-replay', 'replay-worker', 'aggregate/score-quality']);
+/** Functions that price calls (genai-prices). */
+const PRICES = new Set(['analyze-api', 'replay-start', 'scheduled-replay', 'replay-worker', 'aggregate/score-quality']);
 /** Functions that call a model through Portkey. */
 const CALLS_MODELS = new Set(['replay-worker', 'aggregate/score-quality']);
 const SDK_CLIENTS: Record<string, string[]> = {
@@ -16,6 +24,8 @@ const SDK_CLIENTS: Record<string, string[]> = {
   'openapi-api': [],
 };
 
+const PRICE_ARGS: Parameters<typeof calcPrice> = [{ input_tokens: 1234, output_tokens: 567 }, 'gpt-4o', { providerId: 'openai' }];
+
 let reports: BundleReport[];
 
 describe('function bundles', () => {
@@ -24,9 +34,14 @@ describe('function bundles', () => {
     expect(reports.map((r) => r.name)).toHaveLength(FUNCTION_ENTRIES.length);
   }, 120_000);
 
-  it('carry gpt-tokenizer only where tokens are counted, and portkey-ai only where a model is called', () => {
+  it('load gpt-tokenizer and genai-prices on first use (never inside the bundle) only where tokens are counted or calls priced, and carry portkey-ai only where a model is called', () => {
     for (const r of reports) {
-      expect({ name: r.name, tokenizer: 'gpt-tokenizer' in r.packages }).toEqual({ name: r.name, tokenizer: COUNTS_TOKENS.has(r.name) });
+      expect({ name: r.name, inside: Object.keys(r.packages).filter((p) => p === 'gpt-tokenizer' || p === '@pydantic/genai-prices') }).toEqual({
+        name: r.name,
+        inside: [],
+      });
+      const lazy = [...(COUNTS_TOKENS.has(r.name) ? ['gpt-tokenizer'] : []), ...(PRICES.has(r.name) ? ['@pydantic/genai-prices'] : [])];
+      expect({ name: r.name, lazy: r.lazyModules }).toEqual({ name: r.name, lazy });
       expect({ name: r.name, portkey: 'portkey-ai' in r.packages }).toEqual({ name: r.name, portkey: CALLS_MODELS.has(r.name) });
     }
   });
@@ -44,4 +59,31 @@ describe('function bundles', () => {
       expect({ name: r.name, sdk: r.sdkClients }).toEqual({ name: r.name, sdk: expected.map((c) => `@aws-sdk/${c}`) });
     }
   });
+
+  it('ship the tokenizer and the price catalog beside the bundle, where the bundle resolves it, and only there', async () => {
+    // Outside the project, so nothing resolves to the project's node_modules.
+    const dir = mkdtempSync(path.join(tmpdir(), 'switchyard-bundle-'));
+    try {
+      await bundleEntry('replay-worker/handler.ts', { outfile: path.join(dir, 'replay-worker', 'index.mjs') });
+      await bundleEntry('results-api/handler.ts', { outfile: path.join(dir, 'results-api', 'index.mjs') });
+      // In a plain node, as Lambda imports it (vitest's own resolver would find the project's copy).
+      const text = 'Cold starts near the floor, tokens counted the same.';
+      const probe = (name: string) => {
+        const file = path.join(dir, name, 'probe.mjs');
+        writeFileSync(
+          file,
+          [
+            "const { countTokens } = await import('gpt-tokenizer');",
+            "const { calcPrice } = (await import('node:module')).createRequire(import.meta.url)('@pydantic/genai-prices');",
+            `process.stdout.write(JSON.stringify([countTokens(${JSON.stringify(text)}), calcPrice(...${JSON.stringify(PRICE_ARGS)}).total_price]));`,
+          ].join('\n'),
+        );
+        return execFileSync(process.execPath, [file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+      };
+      expect(JSON.parse(probe('replay-worker'))).toEqual([countTokens(text), calcPrice(...PRICE_ARGS)?.total_price]);
+      expect(() => probe('results-api')).toThrow(/gpt-tokenizer/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
