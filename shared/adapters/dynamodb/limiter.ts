@@ -72,7 +72,14 @@ export class DynamoLimiter implements Limiter {
     }
     if (pool.held === 0) return { ok: false, retryInMs: 1_000 + Math.floor(this.random() * 1_000) };
     const handed = await this.handOver(pool, this.maxSlotWaitMs);
-    if (!handed) return { ok: false, retryInMs: 1_000 + Math.floor(this.random() * 1_000) };
+    if (!handed) {
+      // Nothing was handed over in time: one more look in DynamoDB (another process may have freed a slot), then back
+      // to the queue.
+      const taken = await this.takeSlot(key, slots, leaseMs, at());
+      if (!taken) return { ok: false, retryInMs: 1_000 + Math.floor(this.random() * 1_000) };
+      pool.held++;
+      return this.grant(key, pool, taken);
+    }
     // The lease was taken for 1.5 leases: renew only when less than one lease is left.
     if (handed.mine - at() < leaseMs) {
       const renewed = await this.renewSlot(handed, at() + Math.floor(leaseMs * 1.5) + this.random());
