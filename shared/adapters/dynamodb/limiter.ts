@@ -21,7 +21,8 @@ export const SLOTS_PER_ITEM = 25;
 type ItemKey = { pk: string; sk: string };
 /** A slot held by this process: item, index in its list, and its lease expiry (unique: it is also the owner's mark). */
 type Held = { itemKey: ItemKey; i: number; mine: number };
-type Pool = { held: number; waiters: ((slot: Held) => void)[] };
+/** This process's slots of one key: how many it holds, which (`<sk>:<i>`), and callers waiting for one of them. */
+type Pool = { held: number; mine: Set<string>; waiters: ((slot: Held) => void)[] };
 
 export const slotItemKey = (key: string, shard: number): ItemKey => ({ pk: `LIMIT#${key}`, sk: `SLOTS#${shard}` });
 export const slotShards = (slots: number): number => Math.ceil(slots / SLOTS_PER_ITEM);
@@ -57,14 +58,14 @@ export class DynamoLimiter implements Limiter {
     }
     const slots = limit.maxConcurrency;
     if (slots === undefined) return { ok: true, release: async () => {} };
-    const pool = this.pools.get(key) ?? { held: 0, waiters: [] };
+    const pool = this.pools.get(key) ?? { held: 0, mine: new Set<string>(), waiters: [] };
     this.pools.set(key, pool);
     const started = Date.now();
     const at = () => now + (Date.now() - started);
 
     // Callers already waiting here go first; with every slot held here, DynamoDB has none to give either.
     if (pool.waiters.length === 0 && pool.held < slots) {
-      const taken = await this.takeSlot(key, slots, leaseMs, now);
+      const taken = await this.takeSlot(key, pool, slots, leaseMs, now);
       if (taken) {
         pool.held++;
         return this.grant(key, pool, taken);
@@ -75,7 +76,7 @@ export class DynamoLimiter implements Limiter {
     if (!handed) {
       // Nothing was handed over in time: one more look in DynamoDB (another process may have freed a slot), then back
       // to the queue.
-      const taken = await this.takeSlot(key, slots, leaseMs, at());
+      const taken = await this.takeSlot(key, pool, slots, leaseMs, at());
       if (!taken) return { ok: false, retryInMs: 1_000 + Math.floor(this.random() * 1_000) };
       pool.held++;
       return this.grant(key, pool, taken);
@@ -85,6 +86,7 @@ export class DynamoLimiter implements Limiter {
       const renewed = await this.renewSlot(handed, at() + Math.floor(leaseMs * 1.5) + this.random());
       if (!renewed) {
         pool.held--;
+        pool.mine.delete(`${handed.itemKey.sk}:${handed.i}`);
         return { ok: false, retryInMs: 1_000 + Math.floor(this.random() * 1_000) };
       }
       return this.grant(key, pool, renewed);
@@ -102,6 +104,7 @@ export class DynamoLimiter implements Limiter {
         const next = pool.waiters.shift();
         if (next) return next(slot);
         pool.held--;
+        pool.mine.delete(`${slot.itemKey.sk}:${slot.i}`);
         await this.releaseSlot(slot);
         this.lastFull.delete(key);
       },
@@ -170,17 +173,19 @@ export class DynamoLimiter implements Limiter {
    * One conditional write on a random slot of a random item; if it is taken (or every slot was lately), one read of an
    * item to find a free slot and one write on it, for at most two items. Null when none was found free.
    */
-  private async takeSlot(key: string, slots: number, leaseMs: number, now: number): Promise<Held | null> {
+  private async takeSlot(key: string, pool: Pool, slots: number, leaseMs: number, now: number): Promise<Held | null> {
     await this.ensureItems(key, slots);
     const shards = slotShards(slots);
     const first = Math.floor(this.random() * shards);
     const mine = () => now + Math.floor(leaseMs * 1.5) + this.random();
     const lately = this.lastFull.get(key);
     if (lately === undefined || now - lately > 1_000) {
+      // A random slot of a random item, but not one this process holds (known taken).
       const itemKey = slotItemKey(key, first);
-      const i = Math.floor(this.random() * shardSize(slots, first));
-      const held = await this.write(itemKey, i, shardSize(slots, first), mine(), now);
-      if (held) return held;
+      const candidates = Array.from({ length: shardSize(slots, first) }, (_, i) => i).filter((i) => !pool.mine.has(`${itemKey.sk}:${i}`));
+      const i = candidates[Math.floor(this.random() * candidates.length)];
+      const held = i === undefined ? null : await this.write(itemKey, i, shardSize(slots, first), mine(), now);
+      if (held) return this.own(pool, held);
     }
     for (let s = 0; s < Math.min(2, shards); s++) {
       const shard = (first + s) % shards;
@@ -191,10 +196,15 @@ export class DynamoLimiter implements Limiter {
       if (free.length === 0) continue;
       const i = free[Math.floor(this.random() * free.length)] as number;
       const held = await this.write(itemKey, i, shardSize(slots, shard), mine(), now);
-      if (held) return held;
+      if (held) return this.own(pool, held);
     }
     this.lastFull.set(key, now);
     return null;
+  }
+
+  private own(pool: Pool, held: Held): Held {
+    pool.mine.add(`${held.itemKey.sk}:${held.i}`);
+    return held;
   }
 
   private async write(itemKey: ItemKey, i: number, size: number, mine: number, now: number): Promise<Held | null> {
