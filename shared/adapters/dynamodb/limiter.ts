@@ -21,7 +21,7 @@ export const SLOTS_PER_ITEM = 25;
 type ItemKey = { pk: string; sk: string };
 /** A slot held by this process: item, index in its list, and its lease expiry (unique: it is also the owner's mark). */
 type Held = { itemKey: ItemKey; i: number; mine: number };
-/** This process's slots of one key: how many it holds, which (`<sk>:<i>`), and callers waiting for one of them. */
+/** This process's slots of one key: how many it holds, which (`<sk>:<i>`, also those being taken), and callers waiting. */
 type Pool = { held: number; mine: Set<string>; waiters: ((slot: Held) => void)[] };
 
 export const slotItemKey = (key: string, shard: number): ItemKey => ({ pk: `LIMIT#${key}`, sk: `SLOTS#${shard}` });
@@ -184,27 +184,36 @@ export class DynamoLimiter implements Limiter {
       const itemKey = slotItemKey(key, first);
       const candidates = Array.from({ length: shardSize(slots, first) }, (_, i) => i).filter((i) => !pool.mine.has(`${itemKey.sk}:${i}`));
       const i = candidates[Math.floor(this.random() * candidates.length)];
-      const held = i === undefined ? null : await this.write(itemKey, i, shardSize(slots, first), mine(), now);
-      if (held) return this.own(pool, held);
+      const held = i === undefined ? null : await this.tryOwn(pool, itemKey, i, shardSize(slots, first), mine(), now);
+      if (held) return held;
     }
     for (let s = 0; s < Math.min(2, shards); s++) {
       const shard = (first + s) % shards;
       const itemKey = slotItemKey(key, shard);
       const out = await this.db.send(new GetCommand({ TableName: this.table, Key: itemKey, ConsistentRead: true }));
       const leases = Array.isArray(out.Item?.leases) ? (out.Item.leases as number[]) : [];
-      const free = leases.flatMap((lease, i) => (lease < now ? [i] : []));
+      const free = leases.flatMap((lease, i) => (lease < now && !pool.mine.has(`${itemKey.sk}:${i}`) ? [i] : []));
       if (free.length === 0) continue;
       const i = free[Math.floor(this.random() * free.length)] as number;
-      const held = await this.write(itemKey, i, shardSize(slots, shard), mine(), now);
-      if (held) return this.own(pool, held);
+      const held = await this.tryOwn(pool, itemKey, i, shardSize(slots, shard), mine(), now);
+      if (held) return held;
     }
     this.lastFull.set(key, now);
     return null;
   }
 
-  private own(pool: Pool, held: Held): Held {
-    pool.mine.add(`${held.itemKey.sk}:${held.i}`);
-    return held;
+  /** Marks the slot as this process's before writing, so concurrent callers here aim at other slots. */
+  private async tryOwn(pool: Pool, itemKey: ItemKey, i: number, size: number, mine: number, now: number): Promise<Held | null> {
+    const tag = `${itemKey.sk}:${i}`;
+    pool.mine.add(tag);
+    try {
+      const held = await this.write(itemKey, i, size, mine, now);
+      if (!held) pool.mine.delete(tag);
+      return held;
+    } catch (error) {
+      pool.mine.delete(tag);
+      throw error;
+    }
   }
 
   private async write(itemKey: ItemKey, i: number, size: number, mine: number, now: number): Promise<Held | null> {
