@@ -1,8 +1,15 @@
 // npm run bench:aggregate — the ComputeMetrics and Recommend steps (the product's own use-case code: paging,
 // accumulators, paired and clustered intervals, segments, policy) over 100k and 1M synthetic results across 7 models.
 // Results come from an in-memory generator behind the ResultStore port, so this times aggregation, not DynamoDB.
+// Beside it, the real read path: `--read-path N` results (default 20,000) written into dynalite with the real
+// DynamoResultStore, then read back through its page() (Query, unmarshall, zod, gunzip), per result in µs.
 // Prints one JSON object as its last line. Not part of npm test.
 import { parseArgs } from 'node:util';
+import { DynamoDBClient, QueryCommand as RawQueryCommand } from '@aws-sdk/client-dynamodb';
+import { createTable, LOCAL_CREDENTIALS, LOCAL_REGION, startDynalite } from '../local/emulators.js';
+import { createDocumentClient } from '../shared/adapters/dynamodb/client.js';
+import { keys } from '../shared/adapters/dynamodb/keys.js';
+import { DynamoResultStore } from '../shared/adapters/dynamodb/result-store.js';
 import { DEFAULT_SETTINGS } from '../shared/config/settings.js';
 import { seededRandom } from '../shared/domain/random.js';
 import type { ReplayResult } from '../shared/domain/result.js';
@@ -13,12 +20,20 @@ import { silentLog } from '../shared/runtime/platform.js';
 import { type ComputeMetricsDeps, computeMetrics } from '../shared/use-cases/aggregate/compute-metrics.js';
 import { type RecommendDeps, recommend } from '../shared/use-cases/aggregate/recommend.js';
 
-const { values } = parseArgs({ options: { sizes: { type: 'string', default: '100000,300000,1000000' }, repeats: { type: 'string', default: '3' } } });
+const { values } = parseArgs({
+  options: {
+    sizes: { type: 'string', default: '100000,300000,1000000' },
+    repeats: { type: 'string', default: '3' },
+    'read-path': { type: 'string', default: '20000' },
+  },
+});
 const MODELS = ['claude-3.5-sonnet', 'gpt-4o-mini', 'gpt-3.5-turbo', 'claude-3.5-haiku', 'llama-3.3-70b', 'mistral-large', 'command-r'];
 const SEGMENTS = ['support', 'coding', 'summarize', 'sql', 'marketing'];
 
 /** Results generated on demand, page by page, like DynamoDB pages of one (run, model) partition. */
-function syntheticResults(capturesPerModel: number): ResultStore {
+const WORDS = ['the', 'result', 'table', 'query', 'returns', 'rows', 'where', 'each', 'value', 'is', 'grouped', 'by', 'month', 'and', 'sorted'];
+
+function syntheticResults(capturesPerModel: number, withAnswers = false): ResultStore {
   const make = (model: string, i: number): ReplayResult => {
     const rand = seededRandom(i * 7 + MODELS.indexOf(model));
     const refused = rand() < 0.05;
@@ -29,7 +44,7 @@ function syntheticResults(capturesPerModel: number): ResultStore {
       capture_id: `c${i}`,
       model,
       status: error ? 'error' : refused ? 'refused' : 'ok',
-      answer: '',
+      answer: withAnswers ? Array.from({ length: 120 + Math.floor(rand() * 120) }, () => WORDS[Math.floor(rand() * WORDS.length)]).join(' ') : '',
       finish_reason: 'stop',
       refusal: refused ? 'full' : 'none',
       refusal_signals: [],
@@ -153,6 +168,91 @@ for (const n of sizes) {
   tries.sort((a, b) => a.seconds - b.seconds);
   out.push({ ...tries[Math.floor(tries.length / 2)]!, seconds_all: tries.map((t) => t.seconds), peak_rss_mb: Math.max(...tries.map((t) => t.peak_rss_mb)) });
 }
+
+/**
+ * The real read path: N results of one (run, model) partition written with the real store (storeIfAbsent: one
+ * PutItem each), then read back page by page (500, as ComputeMetrics reads) through `page()`, median of `repeats`.
+ * dynalite runs in this process, so the page time includes the emulator's own work; the same pages read with the
+ * low-level client (no unmarshall, zod or gunzip) are timed too, and the difference is the client's decoding.
+ */
+async function readPath(n: number) {
+  const dynamo = await startDynalite();
+  try {
+    const table = 'bench-aggregate';
+    await createTable(dynamo.endpoint, table, {
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      AttributeDefinitions: [
+        { AttributeName: 'pk', AttributeType: 'S' },
+        { AttributeName: 'sk', AttributeType: 'S' },
+      ],
+    } as never);
+    const db = createDocumentClient({ region: LOCAL_REGION, endpoint: dynamo.endpoint, credentials: LOCAL_CREDENTIALS });
+    const store = new DynamoResultStore(db, table, 30);
+    const make = syntheticResults(n, true);
+    const model = MODELS[1]!;
+    const writeStart = performance.now();
+    for (let i = 0; i < n; i += 32) {
+      const { items } = await make.page('bench', model, String(i), 32);
+      await Promise.all(items.map((r) => store.storeIfAbsent({ tenant_id: 't', run_id: 'bench', capture_id: r.capture_id, model } as never, r)));
+    }
+    const writeSeconds = (performance.now() - writeStart) / 1000;
+    const raw = new DynamoDBClient({ region: LOCAL_REGION, endpoint: dynamo.endpoint, credentials: LOCAL_CREDENTIALS });
+    const viaStore = async () => {
+      let cursor: string | null = null;
+      let count = 0;
+      const t = performance.now();
+      do {
+        const page: Awaited<ReturnType<typeof store.page>> = await store.page('bench', model, cursor, 500);
+        count += page.items.length;
+        cursor = page.cursor;
+      } while (cursor);
+      if (count !== n) throw new Error(`read ${count} of ${n} results`);
+      return performance.now() - t;
+    };
+    const viaRaw = async () => {
+      let start: Record<string, never> | undefined;
+      const t = performance.now();
+      do {
+        const out = await raw.send(
+          new RawQueryCommand({
+            TableName: table,
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: { ':pk': { S: keys.resultPartition('bench', model) } },
+            ExclusiveStartKey: start,
+            Limit: 500,
+            ConsistentRead: true,
+          }),
+        );
+        start = out.LastEvaluatedKey as typeof start;
+      } while (start);
+      return performance.now() - t;
+    };
+    await viaStore(); // warm-up
+    const storeMs: number[] = [];
+    const rawMs: number[] = [];
+    for (let i = 0; i < Math.max(1, Number(values.repeats)); i++) {
+      storeMs.push(await viaStore());
+      rawMs.push(await viaRaw());
+    }
+    const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    const perResult = (ms: number) => Number(((ms * 1000) / n).toFixed(2));
+    return {
+      results: n,
+      write_seconds: Number(writeSeconds.toFixed(2)),
+      read_path_us_per_result: perResult(median(storeMs)),
+      raw_query_us_per_result: perResult(median(rawMs)),
+      decode_us_per_result: perResult(Math.max(0, median(storeMs) - median(rawMs))),
+    };
+  } finally {
+    await dynamo.stop();
+  }
+}
+
+const readPathN = Number(values['read-path']);
+const read = readPathN > 0 ? await readPath(readPathN) : null;
 const first = out[0]!;
 const last = out[out.length - 1]!;
 console.log(
@@ -164,5 +264,9 @@ console.log(
     time_per_result_ratio: Number((last.seconds / last.results / (first.seconds / first.results)).toFixed(3)),
     // the same between consecutive sizes, to show where any growth comes from
     time_per_result_steps: out.slice(1).map((r, i) => Number((r.seconds / r.results / (out[i]!.seconds / out[i]!.results)).toFixed(3))),
+    // aggregation per result over the in-memory store (largest size), beside the real read path from DynamoDB
+    in_memory_us_per_result: Number(((last.seconds * 1e6) / last.results).toFixed(2)),
+    read_path: read,
+    read_path_us_per_result: read?.read_path_us_per_result ?? null,
   }),
 );

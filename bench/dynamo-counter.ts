@@ -17,11 +17,26 @@ const WRITES = new Set([
   'TransactWriteItemsCommand',
 ]);
 
-export type DynamoCounts = { reads: number; writes: number; failedConditionalWrites: number; byCommand: Record<string, number> };
+export type DynamoCounts = {
+  reads: number;
+  writes: number;
+  failedConditionalWrites: number;
+  byCommand: Record<string, number>;
+  /** failed conditional writes by the kind of item (partition key up to its first `#`, sort key likewise) */
+  failedByItem: Record<string, number>;
+};
+
+const itemKind = (command: object): string => {
+  const key = (command as { input?: { Key?: { pk?: unknown; sk?: unknown } } }).input?.Key;
+  const head = (v: unknown) => (typeof v === 'string' ? (v.split('#')[0] ?? '') : '?');
+  const pk = typeof key?.pk === 'string' ? key.pk : '';
+  // run items are T#<tenant>#RUN#<run>: name them by their sort key
+  return `${head(pk)}/${head(key?.sk)}`;
+};
 
 export function countDynamoCalls(): { within<T>(fn: () => Promise<T>): Promise<T>; counts: DynamoCounts; reset(): void } {
   const scope = new AsyncLocalStorage<true>();
-  const counts: DynamoCounts = { reads: 0, writes: 0, failedConditionalWrites: 0, byCommand: {} };
+  const counts: DynamoCounts = { reads: 0, writes: 0, failedConditionalWrites: 0, byCommand: {}, failedByItem: {} };
   const base = Object.getPrototypeOf(DynamoDBDocumentClient.prototype) as { send: (this: unknown, command: object, ...rest: unknown[]) => Promise<unknown> };
   const send = base.send;
   base.send = async function (this: unknown, command: object, ...rest: unknown[]) {
@@ -35,7 +50,11 @@ export function countDynamoCalls(): { within<T>(fn: () => Promise<T>): Promise<T
     try {
       return await send.call(this, command, ...rest);
     } catch (error) {
-      if (counted && (error as { name?: string }).name === 'ConditionalCheckFailedException') counts.failedConditionalWrites++;
+      if (counted && (error as { name?: string }).name === 'ConditionalCheckFailedException') {
+        counts.failedConditionalWrites++;
+        const kind = itemKind(command);
+        counts.failedByItem[kind] = (counts.failedByItem[kind] ?? 0) + 1;
+      }
       throw error;
     }
   };
@@ -43,7 +62,7 @@ export function countDynamoCalls(): { within<T>(fn: () => Promise<T>): Promise<T
     within: (fn) => scope.run(true, fn),
     counts,
     reset() {
-      Object.assign(counts, { reads: 0, writes: 0, failedConditionalWrites: 0, byCommand: {} });
+      Object.assign(counts, { reads: 0, writes: 0, failedConditionalWrites: 0, byCommand: {}, failedByItem: {} });
     },
   };
 }

@@ -140,6 +140,7 @@ try {
     failed_conditional_writes_per_call: Number((counts.failedConditionalWrites / expected).toFixed(3)),
     dynamodb_reads_per_call: Number((counts.reads / expected).toFixed(3)),
     dynamodb_commands: counts.byCommand,
+    failed_conditional_writes_by_item: counts.failedByItem,
     // this process: API, worker, emulators, simulator and state machine (the gateway is a child process, not counted)
     cpu_ms_per_call: Number(((cpuUsed.user + cpuUsed.system) / 1000 / expected).toFixed(3)),
     worker_overhead_ms_p50: Number(percentile([...spent.values()], 50).toFixed(2)),
