@@ -138,6 +138,8 @@ async function scoreQualityLook(deps: ScoreQualityDeps, run: RunRecord, step: Sc
     return score.quality;
   };
 
+  // Pairs are added in page order once the page is judged: floating-point sums must not depend on which judge call ended first.
+  const pairs: { model: string; qb: number; qc: number }[][] = page.items.map(() => []);
   await mapLimit(page.items, deps.settings.judgeConcurrency, async (base) => {
     const answers = await Promise.all(open.map((m) => deps.results.get(run.run_id, m, base.capture_id)));
     if (!judgeable(base) && !answers.some(judgeable)) return;
@@ -148,7 +150,7 @@ async function scoreQualityLook(deps: ScoreQualityDeps, run: RunRecord, step: Sc
         const r = answers[i] ?? null;
         if (!judgeable(r)) return;
         const qc = await scoreOf(model, r, capture);
-        if (qb !== null && qc !== null) stats[model] = addPair(stats[model] ?? emptyPairStats(), qb, qc);
+        if (qb !== null && qc !== null) pairs[page.items.indexOf(base)]!.push({ model, qb, qc });
         if (deps.settings.pairwiseJudging && capture && judgeable(base) && r.pairwise == null) {
           const judge = resolveModel(run.request.judge_model)!;
           const trace = { runId: run.run_id, captureId: r.capture_id };
@@ -164,6 +166,11 @@ async function scoreQualityLook(deps: ScoreQualityDeps, run: RunRecord, step: Sc
     );
   });
 
+  for (const item of pairs)
+    for (const model of open) {
+      const pair = item.find((p) => p.model === model);
+      if (pair) stats[model] = addPair(stats[model] ?? emptyPairStats(), pair.qb, pair.qc);
+    }
   const look = step.look + 1;
   const settled = { ...step.settled };
   if (deps.settings.sequentialJudging && !step.confirm) {
