@@ -38,9 +38,10 @@ export async function runDemo(options: DemoOptions): Promise<{ record: Recommend
     );
     const bar = progress();
     const result = await client.waitForReplay(runId, {
-      // CPU-bound: a busy machine takes much longer, so wait as long as the run moves (a stuck run still ends it).
+      // CPU-bound: a busy machine takes much longer, so wait as long as the run moves (a stuck run still ends it; one look
+      // of the judge can take minutes under load, and progress moves once per look).
       timeoutMs: Number.POSITIVE_INFINITY,
-      idleTimeoutMs: 300_000,
+      idleTimeoutMs: 900_000,
       onStatus: (body) => bar.update(describeReplayProgress(body)),
     });
     bar.done();
