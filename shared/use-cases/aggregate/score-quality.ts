@@ -74,15 +74,31 @@ async function judgeOne(deps: ScoreQualityDeps, run: RunRecord, capture: StoredC
   return { quality: null, judge: null, judge_status: 'unscored' as const };
 }
 
+/**
+ * Awaits every promise, then throws the first rejection. A judge outage fails the step, but the calls already in
+ * flight end and store their scores first: none keeps running behind the retried step, which would ask (and pay for)
+ * the same answers again, so the run's judge spend does not depend on when the outage hit.
+ */
+async function settleAll<T>(promises: readonly Promise<T>[]): Promise<T[]> {
+  const settled = await Promise.allSettled(promises);
+  const failed = settled.find((s) => s.status === 'rejected');
+  if (failed) throw failed.reason;
+  return settled.map((s) => (s as PromiseFulfilledResult<T>).value);
+}
+
 async function mapLimit<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
+  let failed = false;
   const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
+    while (next < items.length && !failed) {
       const item = items[next++] as T;
-      await fn(item);
+      await fn(item).catch((error: unknown) => {
+        failed = true;
+        throw error;
+      });
     }
   });
-  await Promise.all(workers);
+  await settleAll(workers);
 }
 
 /**
@@ -145,7 +161,7 @@ async function scoreQualityLook(deps: ScoreQualityDeps, run: RunRecord, step: Sc
     if (!judgeable(base) && !answers.some(judgeable)) return;
     const capture = await deps.captures.get(run.tenant_id, base.capture_id);
     const qb = judgeable(base) ? await scoreOf(baselineModel, base, capture) : null;
-    await Promise.all(
+    await settleAll(
       open.map(async (model, i) => {
         const r = answers[i] ?? null;
         if (!judgeable(r)) return;
@@ -155,7 +171,7 @@ async function scoreQualityLook(deps: ScoreQualityDeps, run: RunRecord, step: Sc
           const judge = resolveModel(run.request.judge_model)!;
           const trace = { runId: run.run_id, captureId: r.capture_id };
           // Both orders: the candidate first, then the baseline first.
-          const [first, second] = await Promise.all([
+          const [first, second] = await settleAll([
             askPairwise(deps.llm, judge, capture.messages, r.answer, base.answer, trace, deps.settings.callTimeoutMs),
             askPairwise(deps.llm, judge, capture.messages, base.answer, r.answer, trace, deps.settings.callTimeoutMs),
           ]);
