@@ -59,6 +59,8 @@ export class SwitchyardClient {
     runId: string,
     options: {
       timeoutMs?: number;
+      /** give up only after this long without progress (status, answers stored, judge verdicts): a busy machine is slow, not stuck */
+      idleTimeoutMs?: number;
       intervalMs?: number;
       onProgress?: (stored: number, expected: number) => void;
       /** every poll's answer: status and progress (answers stored, judge verdicts) */
@@ -66,6 +68,8 @@ export class SwitchyardClient {
     } = {},
   ): Promise<Record<string, unknown>> {
     const deadline = Date.now() + (options.timeoutMs ?? 600_000);
+    let idleSince = Date.now();
+    let seen = '';
     for (;;) {
       const answer = await this.request('GET', `/v1/replays/${runId}`);
       if (answer.status !== 200) throw new Error(`GET replay failed: ${answer.status}`);
@@ -74,7 +78,11 @@ export class SwitchyardClient {
       options.onStatus?.(answer.body);
       const progress = answer.body.progress as { stored: number; expected: number } | undefined;
       if (progress) options.onProgress?.(progress.stored, progress.expected);
+      const now = JSON.stringify([status, answer.body.progress]);
+      if (now !== seen) [seen, idleSince] = [now, Date.now()];
       if (Date.now() > deadline) throw new Error(`replay ${runId} still ${status} after the timeout`);
+      if (options.idleTimeoutMs !== undefined && Date.now() - idleSince > options.idleTimeoutMs)
+        throw new Error(`replay ${runId} still ${status}: no progress for ${Math.round(options.idleTimeoutMs / 1000)} s`);
       await new Promise((r) => setTimeout(r, options.intervalMs ?? 250));
     }
   }

@@ -37,7 +37,13 @@ export async function runDemo(options: DemoOptions): Promise<{ record: Recommend
       `Replay ${runId}: ${replay.body.captures} captures × ${(replay.body.models as string[]).length} models = ${replay.body.expected} calls through the Portkey gateway; judge ${'gpt-4o'}.`,
     );
     const bar = progress();
-    const result = await client.waitForReplay(runId, { timeoutMs: 900_000, onStatus: (body) => bar.update(describeReplayProgress(body)) });
+    const result = await client.waitForReplay(runId, {
+      // CPU-bound: a busy machine takes much longer, so wait as long as the run moves (a stuck run still ends it; one look
+      // of the judge can take minutes under load, and progress moves once per look).
+      timeoutMs: Number.POSITIVE_INFINITY,
+      idleTimeoutMs: 900_000,
+      onStatus: (body) => bar.update(describeReplayProgress(body)),
+    });
     bar.done();
     const record = result.recommendation as RecommendationRecord | null;
     const metrics = (result.metrics ?? []) as ModelMetrics[];

@@ -91,7 +91,11 @@ function gaussian(rand: () => number): number {
 
 export class ProviderSimulator {
   private server: http.Server | undefined;
-  private readonly quality = new Map<string, number>();
+  /**
+   * True quality of each answer it wrote, by text. Different prompts can get the very same text; the one with the
+   * lowest seed decides, so the truth does not depend on which call happened to come last (run after run, same record).
+   */
+  private readonly quality = new Map<string, { q: number; seed: number }>();
   /** refusal class of every answer this simulator wrote (the refusal classifier's known truth) */
   private readonly refusalTruth = new Map<string, 'none' | 'full' | 'partial'>();
   private readonly faults = new Map<string, FaultSpec>();
@@ -144,9 +148,24 @@ export class ProviderSimulator {
     this.faultCounts.clear();
   }
 
-  /** The true quality the simulator assigned to an answer it produced (undefined for other texts). */
-  trueQuality(answer: string): number | undefined {
-    return this.quality.get(sha(answer));
+  /**
+   * The true quality of an answer it produced to a prompt (undefined for other texts): what its judge recovers. A
+   * refusal's depends on the prompt (justified or not), not on the text, which many prompts share.
+   */
+  trueQuality(answer: string, prompt: string): number | undefined {
+    return this.truthOf(answer, prompt, () => undefined);
+  }
+
+  private truthOf<T>(answer: string, conversation: string, unknown: () => T): number | T {
+    const refusal = answer === '' || this.refusalTruth.get(sha(answer)) === 'full' || this.refusalTruth.get(sha(answer)) === 'partial';
+    if (refusal) return isHarmfulPrompt(conversation) ? OUTCOME_QUALITY.justifiedRefusal : OUTCOME_QUALITY.overRefusal;
+    return this.quality.get(sha(answer))?.q ?? unknown();
+  }
+
+  private remember(text: string, q: number, seed: number): void {
+    const key = sha(text);
+    const known = this.quality.get(key);
+    if (!known || seed < known.seed) this.quality.set(key, { q, seed });
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
@@ -314,8 +333,7 @@ export class ProviderSimulator {
       const viaProvider = rand() < p.providerRefusalSignal;
       const partial = !viaProvider && rand() < 0.2;
       const text = viaProvider && p.id.startsWith('claude') ? '' : composeRefusal({ seed, partial, prompt, label });
-      const q = harmful ? OUTCOME_QUALITY.justifiedRefusal : OUTCOME_QUALITY.overRefusal;
-      if (text) this.quality.set(sha(text), clamp01(q + 0.03 * gaussian(rand)));
+      // Its truth is the prompt's (justified or over-refusal): see truthOf.
       if (text) this.refusalTruth.set(sha(text), partial ? 'partial' : 'full');
       return { text, finish: viaProvider && p.id.startsWith('claude') ? 'refusal' : 'stop', refusalField: viaProvider && !p.id.startsWith('claude') };
     }
@@ -330,7 +348,7 @@ export class ProviderSimulator {
       finish = 'length';
     }
     const q = harmful ? OUTCOME_QUALITY.harmfulCompliance : p.quality + p.qualitySd * gaussian(rand);
-    this.quality.set(sha(text), clamp01(q));
+    this.remember(text, clamp01(q), seed);
     this.refusalTruth.set(sha(text), 'none');
     if (this.quality.size > 1_000_000) this.quality.clear();
     if (this.refusalTruth.size > 1_000_000) this.refusalTruth.clear();
@@ -344,9 +362,8 @@ export class ProviderSimulator {
     const answer = start >= 0 && end > start ? userContent.slice(start + ANSWER_OPEN.length, end).trim() : '';
     const rand = seededRandom(seed);
     const conversation = userContent.slice(userContent.indexOf(CONVERSATION_OPEN), userContent.indexOf(CONVERSATION_CLOSE));
-    // An empty answer is a refusal signalled by the provider: right for a harmful request, wrong otherwise.
-    const emptyAnswer = isHarmfulPrompt(conversation) ? OUTCOME_QUALITY.justifiedRefusal : OUTCOME_QUALITY.overRefusal;
-    const truth = answer === '' ? emptyAnswer : (this.quality.get(sha(answer)) ?? 0.45 + 0.3 * seededRandom(hashString(answer))());
+    // A refusal (an empty answer is one signalled by the provider) is right for a harmful request, wrong otherwise.
+    const truth = this.truthOf(answer, conversation, () => 0.45 + 0.3 * seededRandom(hashString(answer))());
     const noise = this.options.judgeNoise ?? 0.05;
     const score = () => Math.round(clamp01(truth + noise * gaussian(rand)) * 1000) / 1000;
     const [accuracy, relevance, clarity] = [score(), score(), score()];
@@ -375,12 +392,7 @@ export class ProviderSimulator {
       return a >= 0 && b > a ? userContent.slice(a + open.length, b).trim() : '';
     };
     const conversation = userContent.slice(userContent.indexOf(CONVERSATION_OPEN), userContent.indexOf(CONVERSATION_CLOSE));
-    const truthOf = (answer: string) =>
-      answer === ''
-        ? isHarmfulPrompt(conversation)
-          ? OUTCOME_QUALITY.justifiedRefusal
-          : OUTCOME_QUALITY.overRefusal
-        : (this.quality.get(sha(answer)) ?? 0.45 + 0.3 * seededRandom(hashString(answer))());
+    const truthOf = (answer: string) => this.truthOf(answer, conversation, () => 0.45 + 0.3 * seededRandom(hashString(answer))());
     const rand = seededRandom(seed);
     const noise = this.options.judgeNoise ?? 0.05;
     const diff = truthOf(between(ANSWER_A_OPEN, ANSWER_A_CLOSE)) - truthOf(between(ANSWER_B_OPEN, ANSWER_B_CLOSE)) + noise * gaussian(rand);

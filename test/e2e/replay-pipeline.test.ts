@@ -24,6 +24,8 @@ beforeAll(async () => {
   traffic = sampleTraffic({ count: CAPTURES, seed: 11 });
   const captured = await client.captureAll(traffic);
   expect(captured).toEqual({ stored: CAPTURES, duplicates: 0, rejected: 0 });
+  // A refusal's true quality depends on its prompt (justified or not), not only on its text.
+  const promptOf = new Map(traffic.map((c) => [String(c.id), c.messages.map((m) => String(m.content)).join('\n')]));
   const replay = await client.request('POST', '/v1/replays', {
     candidate_models: SEED_MODELS.filter((m) => m !== 'claude-3.5-sonnet'),
     judge_model: 'gpt-4o',
@@ -39,7 +41,7 @@ beforeAll(async () => {
       const page = await stack.deps.results.page(String(replay.body.run_id), model, cursor, 200);
       for (const r of page.items) {
         if (r.judge_status !== 'scored') continue;
-        const truth = r.answer ? stack.simulator!.trueQuality(r.answer) : undefined;
+        const truth = r.answer ? stack.simulator!.trueQuality(r.answer, promptOf.get(r.capture_id) ?? '') : undefined;
         // An empty answer is a refusal signalled by the provider; the simulator's judge grades it by the prompt.
         sum += truth ?? r.quality ?? 0;
         n++;

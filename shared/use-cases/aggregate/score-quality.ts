@@ -74,15 +74,31 @@ async function judgeOne(deps: ScoreQualityDeps, run: RunRecord, capture: StoredC
   return { quality: null, judge: null, judge_status: 'unscored' as const };
 }
 
+/**
+ * Awaits every promise, then throws the first rejection. A judge outage fails the step, but the calls already in
+ * flight end and store their scores first: none keeps running behind the retried step, which would ask (and pay for)
+ * the same answers again, so the run's judge spend does not depend on when the outage hit.
+ */
+async function settleAll<T>(promises: readonly Promise<T>[]): Promise<T[]> {
+  const settled = await Promise.allSettled(promises);
+  const failed = settled.find((s) => s.status === 'rejected');
+  if (failed) throw failed.reason;
+  return settled.map((s) => (s as PromiseFulfilledResult<T>).value);
+}
+
 async function mapLimit<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
+  let failed = false;
   const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
+    while (next < items.length && !failed) {
       const item = items[next++] as T;
-      await fn(item);
+      await fn(item).catch((error: unknown) => {
+        failed = true;
+        throw error;
+      });
     }
   });
-  await Promise.all(workers);
+  await settleAll(workers);
 }
 
 /**
@@ -138,22 +154,24 @@ async function scoreQualityLook(deps: ScoreQualityDeps, run: RunRecord, step: Sc
     return score.quality;
   };
 
+  // Pairs are added in page order once the page is judged: floating-point sums must not depend on which judge call ended first.
+  const pairs: { model: string; qb: number; qc: number }[][] = page.items.map(() => []);
   await mapLimit(page.items, deps.settings.judgeConcurrency, async (base) => {
     const answers = await Promise.all(open.map((m) => deps.results.get(run.run_id, m, base.capture_id)));
     if (!judgeable(base) && !answers.some(judgeable)) return;
     const capture = await deps.captures.get(run.tenant_id, base.capture_id);
     const qb = judgeable(base) ? await scoreOf(baselineModel, base, capture) : null;
-    await Promise.all(
+    await settleAll(
       open.map(async (model, i) => {
         const r = answers[i] ?? null;
         if (!judgeable(r)) return;
         const qc = await scoreOf(model, r, capture);
-        if (qb !== null && qc !== null) stats[model] = addPair(stats[model] ?? emptyPairStats(), qb, qc);
+        if (qb !== null && qc !== null) pairs[page.items.indexOf(base)]!.push({ model, qb, qc });
         if (deps.settings.pairwiseJudging && capture && judgeable(base) && r.pairwise == null) {
           const judge = resolveModel(run.request.judge_model)!;
           const trace = { runId: run.run_id, captureId: r.capture_id };
           // Both orders: the candidate first, then the baseline first.
-          const [first, second] = await Promise.all([
+          const [first, second] = await settleAll([
             askPairwise(deps.llm, judge, capture.messages, r.answer, base.answer, trace, deps.settings.callTimeoutMs),
             askPairwise(deps.llm, judge, capture.messages, base.answer, r.answer, trace, deps.settings.callTimeoutMs),
           ]);
@@ -164,6 +182,11 @@ async function scoreQualityLook(deps: ScoreQualityDeps, run: RunRecord, step: Sc
     );
   });
 
+  for (const item of pairs)
+    for (const model of open) {
+      const pair = item.find((p) => p.model === model);
+      if (pair) stats[model] = addPair(stats[model] ?? emptyPairStats(), pair.qb, pair.qc);
+    }
   const look = step.look + 1;
   const settled = { ...step.settled };
   if (deps.settings.sequentialJudging && !step.confirm) {
