@@ -29,7 +29,7 @@ import { cdkContext } from './synth.js';
 
 const HELP = `switchyard <command> [options]
 
-  demo [--out DIR] [--captures N] [--seed N]
+  demo [--out DIR] [--captures N] [--seed N] [--judge-cascade MODEL|off]
         Start the local stack, capture sample traffic, replay it across seven models, print the
         recommendation and write DIR/recommendation.json (default ./switchyard-out).
   start [--port N] [--data DIR | --memory] [--schedule-every SECONDS]
@@ -42,7 +42,7 @@ const HELP = `switchyard <command> [options]
         Reads JSON lines with "prompt" and "response" (or "completion"); writes one JSON line per input, in order, with "refusal"
         (none | full | partial) and the "signals" that decided it. No LLM is called unless --second-opinion is given:
         then the judge model (your Portkey or provider keys; otherwise the simulator) is asked about borderline verdicts.
-  judge-eval --format llmbar|pandalm --file FILE [--judge M] [--limit N]
+  judge-eval --format llmbar|pandalm --file FILE [--judge M] [--limit N] [--cascade CHEAP_MODEL]
         Runs the pairwise judge (both orders) on a human-labelled set and reports agreement with the labels and
         position consistency. Uses your Portkey or provider keys when set; otherwise the local simulator (simulated).
   estimate --captures FILE|- --candidates a,b [--baseline M] [--judge M] [--max-tokens N]
@@ -104,11 +104,19 @@ export async function main(argv: string[]): Promise<number> {
 async function demo(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { out: { type: 'string', default: './switchyard-out' }, captures: { type: 'string', default: '300' }, seed: { type: 'string', default: '2024' } },
+    options: {
+      out: { type: 'string', default: './switchyard-out' },
+      captures: { type: 'string', default: '300' },
+      seed: { type: 'string', default: '2024' },
+      'judge-cascade': { type: 'string' },
+    },
   });
   const captures = Number(values.captures);
   if (!Number.isInteger(captures) || captures < 1 || captures > 5000) throw new Error('--captures: a whole number from 1 to 5000');
-  await runDemo({ out: values.out, captures, seed: Number(values.seed) });
+  // --judge-cascade MODEL: the cheap judge first; --judge-cascade off: the strong judge only; absent: the default.
+  const cascade = values['judge-cascade'];
+  const judgeCascade = cascade === undefined ? undefined : cascade === 'off' ? null : { cheap_model: cascade };
+  await runDemo({ out: values.out, captures, seed: Number(values.seed), judgeCascade });
   return 0;
 }
 
@@ -282,18 +290,26 @@ async function classifyRefusals(args: string[]): Promise<number> {
 async function judgeEval(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { format: { type: 'string' }, file: { type: 'string' }, judge: { type: 'string', default: 'gpt-4o' }, limit: { type: 'string' } },
+    options: {
+      format: { type: 'string' },
+      file: { type: 'string' },
+      judge: { type: 'string', default: 'gpt-4o' },
+      limit: { type: 'string' },
+      cascade: { type: 'string' },
+    },
   });
   if (values.format !== 'llmbar' && values.format !== 'pandalm') throw new Error('--format llmbar|pandalm is required');
   if (!values.file) throw new Error('--file is required');
   const judge = resolveModel(values.judge);
   if (!judge) throw new Error(`unknown judge model "${values.judge}"`);
+  const cheap = values.cascade ? resolveModel(values.cascade) : undefined;
+  if (values.cascade && !cheap) throw new Error(`unknown cascade model "${values.cascade}"`);
   let pairs = readLabelledPairs(values.file, values.format);
   if (values.limit) pairs = pairs.slice(0, Number(values.limit));
   const llm = await judgeGateway();
   try {
     const bar = progress();
-    const report = await evaluateJudge(llm.gateway, judge, pairs, 8, (done, total) => bar.update(`Judging pairs (both orders): ${done}/${total}`));
+    const report = await evaluateJudge(llm.gateway, judge, pairs, 8, (done, total) => bar.update(`Judging pairs (both orders): ${done}/${total}`), cheap);
     bar.done();
     process.stdout.write(`${JSON.stringify({ judge_model: judge.id, format: values.format, mode: llm.mode, ...report })}\n`);
   } finally {

@@ -10,7 +10,14 @@ import { sampleTraffic } from './sample-traffic.js';
 import { SEED_MODELS } from './simulator/profiles.js';
 import { startLocalStack } from './stack.js';
 
-export type DemoOptions = { out: string; captures: number; seed: number; print?: (line: string) => void };
+export type DemoOptions = {
+  out: string;
+  captures: number;
+  seed: number;
+  print?: (line: string) => void;
+  /** the replay's judge_cascade: a cheap judge first, null for the strong judge only, undefined for the default */
+  judgeCascade?: { cheap_model: string } | null;
+};
 
 export async function runDemo(options: DemoOptions): Promise<{ record: RecommendationRecord; runId: string }> {
   const print = options.print ?? ((line: string) => console.log(line));
@@ -29,6 +36,7 @@ export async function runDemo(options: DemoOptions): Promise<{ record: Recommend
     const replay = await client.request('POST', '/v1/replays', {
       candidate_models: SEED_MODELS.filter((m) => m !== baseline),
       judge_model: 'gpt-4o',
+      ...(options.judgeCascade === undefined ? {} : { judge_cascade: options.judgeCascade }),
       captures: { limit: options.captures },
     });
     if (replay.status !== 202) throw new Error(`replay not accepted: ${replay.status} ${JSON.stringify(replay.body)}`);
@@ -54,6 +62,11 @@ export async function runDemo(options: DemoOptions): Promise<{ record: Recommend
     if (record.judging)
       print(
         `Judge calls: ${record.judging.judged} for ${record.judging.answers} answers (sequential judging stopped early for settled candidates; ${(record.judging.saved_fraction * 100).toFixed(0)}% of rubric calls saved).`,
+      );
+    const c = record.judge_cascade;
+    if (c)
+      print(
+        `Judge cascade: ${c.cheap_model} first, ${c.strong_model} where close — rubric ${c.rubric_cheap} answers cheap alone, ${c.rubric_escalated} escalated; pairwise ${c.pairwise_cheap} pairs cheap alone, ${c.pairwise_escalated} escalated.`,
       );
     if (record.projected_monthly?.saving_usd != null)
       print(`Projected monthly saving at the captured volume: $${record.projected_monthly.saving_usd.toFixed(2)} (${record.projected_monthly.basis}).`);

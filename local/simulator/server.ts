@@ -11,7 +11,7 @@ import { ANSWER_CLOSE, ANSWER_OPEN, CONVERSATION_CLOSE, CONVERSATION_OPEN, JUDGE
 import { ANSWER_A_CLOSE, ANSWER_A_OPEN, ANSWER_B_CLOSE, ANSWER_B_OPEN, PAIRWISE_MARKER } from '../../shared/domain/pairwise.js';
 import { hashString, seededRandom } from '../../shared/domain/random.js';
 import { REFUSAL_JUDGE_MARKER } from '../../shared/domain/refusal-judge.js';
-import { isHarmfulPrompt, type ModelProfile, OUTCOME_QUALITY, profileByApiModel } from './profiles.js';
+import { isHarmfulPrompt, type ModelProfile, OUTCOME_QUALITY, profileByApiModel, profileById } from './profiles.js';
 import { composeAnswer, composeRefusal } from './text.js';
 
 export type FaultMode = 'rate_limit' | 'server_error' | 'slow' | 'reset' | 'malformed';
@@ -33,7 +33,7 @@ export type SimulatorOptions = {
   /** fixed latency in ms for every call, overriding profiles (benchmarks) */
   fixedLatencyMs?: number;
   seed?: number;
-  /** judge noise (sd of each criterion) */
+  /** judge noise (sd of each criterion) of a gpt-4o judge; other judge models scale it by their error rate */
   judgeNoise?: number;
   /** recorded answers served instead of generated ones: key `cassetteKey(apiModel, last user message)` */
   cassette?: ReadonlyMap<string, string>;
@@ -211,10 +211,10 @@ export class ProviderSimulator {
       const judgeSeed = hashString(`${this.options.seed ?? 1}|${apiModel}|${lastUser}`);
       const answer = isJudge
         ? system.startsWith(PAIRWISE_MARKER)
-          ? this.judgePair(lastUser, seed)
+          ? this.judgePair(lastUser, seed, profile)
           : system.startsWith(REFUSAL_JUDGE_MARKER)
             ? this.judgeRefusal(lastUser)
-            : this.judge(lastUser, judgeSeed)
+            : this.judge(lastUser, judgeSeed, profile)
         : this.answer(profile, lastUser || promptText, seed, body.max_tokens ?? 1024);
       const completionTokens = answer.text ? countTokens(answer.text) : 0;
       const processing = performance.now();
@@ -355,8 +355,18 @@ export class ProviderSimulator {
     return { text, finish, refusalField: false };
   }
 
+  /**
+   * A judge's noise: the configured noise for a judge as good as gpt-4o, scaled by the judge model's own error rate
+   * (1 - quality) relative to gpt-4o's. A modelling assumption (a weaker model is a noisier judge), so a cheap judge
+   * is not silently as good as the strong one here.
+   */
+  private judgeNoiseOf(judgeProfile: ModelProfile): number {
+    const reference = profileById('gpt-4o')?.quality ?? 0.9;
+    return (this.options.judgeNoise ?? 0.05) * ((1 - judgeProfile.quality) / (1 - reference));
+  }
+
   /** The simulated judge: recovers the answer's true quality, plus noise, as rubric JSON. */
-  private judge(userContent: string, seed: number): { text: string; finish: 'stop'; refusalField: false } {
+  private judge(userContent: string, seed: number, judgeProfile: ModelProfile): { text: string; finish: 'stop'; refusalField: false } {
     const start = userContent.indexOf(ANSWER_OPEN);
     const end = userContent.lastIndexOf(ANSWER_CLOSE);
     const answer = start >= 0 && end > start ? userContent.slice(start + ANSWER_OPEN.length, end).trim() : '';
@@ -364,7 +374,7 @@ export class ProviderSimulator {
     const conversation = userContent.slice(userContent.indexOf(CONVERSATION_OPEN), userContent.indexOf(CONVERSATION_CLOSE));
     // A refusal (an empty answer is one signalled by the provider) is right for a harmful request, wrong otherwise.
     const truth = this.truthOf(answer, conversation, () => 0.45 + 0.3 * seededRandom(hashString(answer))());
-    const noise = this.options.judgeNoise ?? 0.05;
+    const noise = this.judgeNoiseOf(judgeProfile);
     const score = () => Math.round(clamp01(truth + noise * gaussian(rand)) * 1000) / 1000;
     const [accuracy, relevance, clarity] = [score(), score(), score()];
     const mean = (accuracy + relevance + clarity) / 3;
@@ -385,7 +395,7 @@ export class ProviderSimulator {
   }
 
   /** The simulated pairwise judge: the answer with the higher true quality wins, unless they are within noise. */
-  private judgePair(userContent: string, seed: number): { text: string; finish: 'stop'; refusalField: false } {
+  private judgePair(userContent: string, seed: number, judgeProfile: ModelProfile): { text: string; finish: 'stop'; refusalField: false } {
     const between = (open: string, close: string) => {
       const a = userContent.indexOf(open);
       const b = userContent.lastIndexOf(close);
@@ -394,7 +404,7 @@ export class ProviderSimulator {
     const conversation = userContent.slice(userContent.indexOf(CONVERSATION_OPEN), userContent.indexOf(CONVERSATION_CLOSE));
     const truthOf = (answer: string) => this.truthOf(answer, conversation, () => 0.45 + 0.3 * seededRandom(hashString(answer))());
     const rand = seededRandom(seed);
-    const noise = this.options.judgeNoise ?? 0.05;
+    const noise = this.judgeNoiseOf(judgeProfile);
     const diff = truthOf(between(ANSWER_A_OPEN, ANSWER_A_CLOSE)) - truthOf(between(ANSWER_B_OPEN, ANSWER_B_CLOSE)) + noise * gaussian(rand);
     const winner = Math.abs(diff) < noise / 2 ? 'tie' : diff > 0 ? 'A' : 'B';
     return { text: JSON.stringify({ winner }), finish: 'stop', refusalField: false };

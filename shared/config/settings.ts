@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { DEFAULT_POLICY, PolicyOverrideSchema, PolicySchema } from '../domain/criteria/index.js';
 import { DEFAULT_RUBRIC_WEIGHTS } from '../domain/judge.js';
+import { JudgeCascadeSchema } from '../domain/judge-cascade.js';
 import { ProviderLimitsSchema } from '../domain/limits.js';
 import { RateLimitSchema } from '../domain/rate-limit.js';
 import { PriceOverrideSchema } from '../domain/usage.js';
@@ -28,6 +29,11 @@ export const SettingsSchema = z.object({
   pairwiseJudging: z.boolean(),
   /** keep judge replies by a hash of (judge, prompt, answer) so a re-run does not pay twice for an identical answer */
   cacheJudgeReplies: z.boolean().default(true),
+  /**
+   * cheap-judge-first cascade for runs that do not set `judge_cascade`: the cheap model judges first, the run's judge
+   * model only where the cheap verdict is close or inconsistent; null: every verdict from the run's judge model
+   */
+  judgeCascade: JudgeCascadeSchema.nullable().default(null),
   /** judge calls per ScoreQuality invocation */
   judgeBatch: z.number().int().min(1),
   /** prompts per sequential look: small enough that a clear decision can stop judging early */
@@ -61,6 +67,7 @@ export const DEFAULT_SETTINGS: Settings = {
   confirmRecommended: true,
   pairwiseJudging: true,
   cacheJudgeReplies: true,
+  judgeCascade: null,
   judgeConcurrency: 8,
   retentionDays: 30,
   segmentTag: 'use_case',

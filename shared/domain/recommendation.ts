@@ -102,6 +102,19 @@ export const RecommendationRecordSchema = z.object({
     .optional(),
   /** what the evaluation cost (replays + judging) and the days of projected saving that pay for it; absent on older records */
   evaluation_spend: z.object({ replay_usd: z.number(), judge_usd: z.number(), total_usd: z.number(), payback_days: z.number().nullable() }).optional(),
+  /** the cheap-judge-first cascade, when the run used one: answers and pairs judged cheap alone vs escalated */
+  judge_cascade: z
+    .object({
+      cheap_model: z.string(),
+      strong_model: z.string(),
+      margin: z.number(),
+      rubric_cheap: z.number(),
+      rubric_escalated: z.number(),
+      pairwise_cheap: z.number(),
+      pairwise_escalated: z.number(),
+    })
+    .nullable()
+    .optional(),
 });
 export type RecommendationRecord = Omit<z.infer<typeof RecommendationRecordSchema>, 'policy' | 'alternatives'> & {
   policy: RecommendationPolicy;

@@ -6,7 +6,14 @@ import { TokenUsageSchema } from './usage.js';
 export const RESULT_STATUSES = ['ok', 'refused', 'guardrail_blocked', 'error', 'skipped'] as const;
 export type ResultStatus = (typeof RESULT_STATUSES)[number];
 
-export const JudgeScoresSchema = z.object({ accuracy: z.number(), relevance: z.number(), clarity: z.number(), rationale: z.string().optional() });
+export const JudgeScoresSchema = z.object({
+  accuracy: z.number(),
+  relevance: z.number(),
+  clarity: z.number(),
+  rationale: z.string().optional(),
+  /** the judge model that gave these scores (with a judge cascade: the cheap or the strong judge) */
+  judged_by: z.string().optional(),
+});
 export const PAIRWISE_OUTCOMES = ['win', 'tie', 'loss'] as const;
 export type PairwiseOutcome = (typeof PAIRWISE_OUTCOMES)[number];
 

@@ -25,6 +25,11 @@ export const RunRecordSchema = z.object({
   budget_reached: z.boolean().default(false),
   /** judge verdicts asked so far (rubric and pairwise), for progress */
   judge_verdicts: z.number().default(0),
+  /** judge cascade counts: answers scored by the cheap judge alone / escalated; pairs likewise */
+  judge_rubric_cheap: z.number().default(0),
+  judge_rubric_escalated: z.number().default(0),
+  judge_pairwise_cheap: z.number().default(0),
+  judge_pairwise_escalated: z.number().default(0),
   skipped: z.number().default(0),
   dead_lettered: z.number().default(0),
   created_at: z.string(),
@@ -73,6 +78,10 @@ export function newRunRecord(input: {
     judge_cost_usd: 0,
     budget_reached: false,
     judge_verdicts: 0,
+    judge_rubric_cheap: 0,
+    judge_rubric_escalated: 0,
+    judge_pairwise_cheap: 0,
+    judge_pairwise_escalated: 0,
     skipped: 0,
     dead_lettered: 0,
     created_at: new Date(input.now).toISOString(),

@@ -3,6 +3,7 @@
 
 import type { TokenRecord } from '../domain/api-token.js';
 import type { CaptureFilter, CapturePage, CaptureQuery, CaptureRef, StoredCapture } from '../domain/capture.js';
+import type { JudgeTierCounts } from '../domain/judge-cascade.js';
 import type { ProviderLimit } from '../domain/limits.js';
 import type { LlmOutcome, LlmRequest } from '../domain/llm.js';
 import type { RateLimit } from '../domain/rate-limit.js';
@@ -61,6 +62,8 @@ export interface RunStore {
   reserveBudget(ref: RunRef, usd: number, budget: number): Promise<boolean>;
   /** Adds what judge calls cost (rubric, pairwise, refusal second opinions). */
   addJudgeSpend(ref: RunRef, usd: number, verdicts?: number): Promise<void>;
+  /** Adds the judge cascade's counts (cheap alone vs escalated, rubric and pairwise). */
+  addJudgeTiers(ref: RunRef, counts: JudgeTierCounts): Promise<void>;
   /** Corrects a reservation to the actual cost (delta may be negative). */
   settleBudget(ref: RunRef, delta: number): Promise<void>;
   /** Notes that a call was not made because of the budget (the run ends partial). */

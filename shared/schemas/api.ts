@@ -117,6 +117,15 @@ export const ReplayRequestSchema = z.strictObject({
   baseline: z.enum(['replayed', 'captured']).default('replayed'),
   candidate_models: z.array(ModelName).min(1).max(20),
   judge_model: ModelName.default('gpt-4o'),
+  /**
+   * cheap-judge-first cascade: `cheap_model` judges first and judge_model only where the cheap verdict is close
+   * (rubric scores within `margin` of the baseline's) or inconsistent (pairwise orders disagree or tie) or unparseable;
+   * null: off; absent: the deployment's default
+   */
+  judge_cascade: z
+    .strictObject({ cheap_model: ModelName, margin: z.number().min(0).max(1).default(0.03) })
+    .nullable()
+    .optional(),
   deadline_minutes: z
     .number()
     .int()

@@ -2,6 +2,7 @@
 // agrees with the humans and how often its verdict survives swapping the answers (position consistency).
 import type { ModelSpec } from '../config/models.js';
 import type { ChatMessage } from '../domain/judge.js';
+import { escalatePairwise } from '../domain/judge-cascade.js';
 import { buildPairwiseJudgeMessages, combineBothOrders, type PairwiseChoice, parsePairwiseVerdict } from '../domain/pairwise.js';
 import type { LlmGateway } from '../ports/index.js';
 
@@ -19,6 +20,8 @@ export type JudgeEvalReport = {
   agreement_single_order: number;
   /** share of pairs where both orders pick the same answer */
   position_consistency: number;
+  /** with a cascade: the cheap judge, and the pairs it passed to the strong judge (orders disagreed, a tie, unparseable) */
+  cascade?: { cheap_model: string; escalated: number; escalated_share: number };
 };
 
 /** One pairwise verdict, with one re-ask when the reply cannot be parsed; null when it never can. */
@@ -30,8 +33,10 @@ export async function askPairwise(
   b: string,
   trace: { runId: string; captureId: string },
   timeoutMs = 60_000,
+  /** 1 + re-asks when the reply cannot be parsed */
+  attempts = 2,
 ): Promise<PairwiseChoice | null> {
-  for (let attempt = 0; attempt < 2; attempt++) {
+  for (let attempt = 0; attempt < attempts; attempt++) {
     const outcome = await llm.complete({
       model: judge,
       messages: buildPairwiseJudgeMessages(conversation, a, b),
@@ -53,7 +58,10 @@ export async function evaluateJudge(
   pairs: readonly LabelledPair[],
   concurrency = 8,
   onProgress?: (done: number, total: number) => void,
+  /** cheap-judge-first: `cheap` judges both orders; `judge` is asked only where escalatePairwise says so */
+  cheap?: ModelSpec,
 ): Promise<JudgeEvalReport> {
+  let escalated = 0;
   let done = 0;
   let judged = 0;
   let unparseable = 0;
@@ -69,10 +77,16 @@ export async function evaluateJudge(
         const pair = pairs[next++]!;
         // Order 1: the first answer as A. Order 2: swapped.
         const trace = { runId: 'judge-eval', captureId: pair.id };
-        const [first, second] = await Promise.all([
-          askPairwise(llm, judge, pair.conversation, pair.a, pair.b, trace),
-          askPairwise(llm, judge, pair.conversation, pair.b, pair.a, trace),
-        ]);
+        const bothOrders = (model: ModelSpec, attempts: number) =>
+          Promise.all([
+            askPairwise(llm, model, pair.conversation, pair.a, pair.b, trace, 60_000, attempts),
+            askPairwise(llm, model, pair.conversation, pair.b, pair.a, trace, 60_000, attempts),
+          ]);
+        let [first, second] = cheap ? await bothOrders(cheap, 1) : await bothOrders(judge, 2);
+        if (cheap && escalatePairwise(first, second)) {
+          escalated++;
+          [first, second] = await bothOrders(judge, 2);
+        }
         onProgress?.(++done, pairs.length);
         if (!first || !second) {
           unparseable++;
@@ -100,5 +114,6 @@ export async function evaluateJudge(
     agreement_non_tie: rate(agreeNonTie, nonTie),
     agreement_single_order: rate(agreeSingle, judged),
     position_consistency: rate(consistent, judged),
+    ...(cheap ? { cascade: { cheap_model: cheap.id, escalated, escalated_share: rate(escalated, pairs.length) } } : {}),
   };
 }

@@ -1,5 +1,6 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { decodeText, encodeText } from '../../domain/capture.js';
+import type { JudgeTierCounts } from '../../domain/judge-cascade.js';
 import type { RecommendationRecord } from '../../domain/recommendation.js';
 import type { RunRecord, RunStatus, RunSummary } from '../../domain/run.js';
 import type { RunMetrics } from '../../domain/run-metrics.js';
@@ -90,6 +91,24 @@ export class DynamoRunStore implements RunStore {
         UpdateExpression: 'ADD judge_cost_usd :x, judge_verdicts :n',
         ConditionExpression: 'attribute_exists(pk)',
         ExpressionAttributeValues: { ':x': usd, ':n': verdicts },
+      }),
+    );
+  }
+
+  async addJudgeTiers(ref: RunRef, counts: JudgeTierCounts): Promise<void> {
+    if (Object.values(counts).every((n) => n === 0)) return;
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: keys.run(ref.tenant_id, ref.run_id),
+        UpdateExpression: 'ADD judge_rubric_cheap :rc, judge_rubric_escalated :re, judge_pairwise_cheap :pc, judge_pairwise_escalated :pe',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: {
+          ':rc': counts.rubric_cheap,
+          ':re': counts.rubric_escalated,
+          ':pc': counts.pairwise_cheap,
+          ':pe': counts.pairwise_escalated,
+        },
       }),
     );
   }

@@ -4,9 +4,10 @@ import { recommendSwitch, type TrafficVolume } from '../../domain/recommendation
 import type { RunRecord } from '../../domain/run.js';
 import type { RecommendStep } from '../../schemas/messages.js';
 import type { Needs } from '../deps.js';
+import { cascadeOf } from '../judge-cascade.js';
 import { loadRun, RunNotFoundError } from './load-run.js';
 
-export type RecommendDeps = Needs<'runs' | 'clock' | 'log', 'policy' | 'confirmRecommended'>;
+export type RecommendDeps = Needs<'runs' | 'clock' | 'log', 'policy' | 'confirmRecommended' | 'judgeCascade'>;
 
 /** Requests a month at the captured rate: matched captures over their time span (at least a day). */
 function trafficVolume(run: RunRecord): TrafficVolume | null {
@@ -53,6 +54,18 @@ export async function recommend(
   if (step.confirm && record.judging) record.judging = { ...record.judging, confirmed_model: step.confirm };
   record.budget = budgetBlock(run);
   record.evaluation_spend = evaluationSpend(run, record.projected_monthly?.saving_usd);
+  const cascade = cascadeOf(run, deps.settings.judgeCascade);
+  record.judge_cascade = cascade
+    ? {
+        cheap_model: cascade.cheap.id,
+        strong_model: run.request.judge_model,
+        margin: cascade.margin,
+        rubric_cheap: run.judge_rubric_cheap,
+        rubric_escalated: run.judge_rubric_escalated,
+        pairwise_cheap: run.judge_pairwise_cheap,
+        pairwise_escalated: run.judge_pairwise_escalated,
+      }
+    : null;
   await deps.runs.putRecommendation(ref, record);
   const budgetStop = budgetReason(run);
   const reasons = budgetStop && !run.reasons.some((r) => r.startsWith('budget: judge')) ? [...run.reasons, budgetStop] : run.reasons;

@@ -1,9 +1,10 @@
 // State ScoreQuality (and ConfirmRecommended): one sequential look of LLM-as-judge scoring per invocation.
-import { resolveModel } from '../../config/models.js';
+import { type ModelSpec, resolveModel } from '../../config/models.js';
 import type { StoredCapture } from '../../domain/capture.js';
 import { buildRubricJudgeMessages, type ChatMessage, parseRubricVerdict, weightedQuality } from '../../domain/judge.js';
+import { emptyTierCounts, escalatePairwise, escalateRubric } from '../../domain/judge-cascade.js';
 import { combineBothOrders } from '../../domain/pairwise.js';
-import type { ReplayResult } from '../../domain/result.js';
+import type { QualityScore, ReplayResult } from '../../domain/result.js';
 import type { RunRecord } from '../../domain/run.js';
 import { addPair, emptyPairStats, type PairStats, sequentialDecision } from '../../domain/sequential.js';
 import type { LlmGateway } from '../../ports/index.js';
@@ -11,6 +12,7 @@ import type { ScoringStep } from '../../schemas/messages.js';
 import { budgetedLlm } from '../budgeted-llm.js';
 import { cachedJudgeLlm } from '../cached-judge-llm.js';
 import type { Needs } from '../deps.js';
+import { cascadeOf } from '../judge-cascade.js';
 import { askPairwise } from '../judge-eval.js';
 import { limitedLlm } from '../limited-llm.js';
 import { loadRun } from './load-run.js';
@@ -28,6 +30,7 @@ export type ScoreQualityDeps = Needs<
   | 'sequentialJudging'
   | 'policy'
   | 'cacheJudgeReplies'
+  | 'judgeCascade'
 >;
 
 /**
@@ -53,12 +56,16 @@ function failOnTransient(inner: LlmGateway): LlmGateway {
   };
 }
 
-/** Judges one answer; an unparseable verdict (or a lasting failure) gets one re-ask, then the result is 'unscored'. */
-async function judgeOne(deps: ScoreQualityDeps, run: RunRecord, capture: StoredCapture, result: ReplayResult) {
-  const judge = resolveModel(run.request.judge_model);
-  if (!judge) return { quality: null, judge: null, judge_status: 'unscored' as const };
+type Score = QualityScore;
+const UNSCORED: Score = { quality: null, judge: null, judge_status: 'unscored' };
+
+/**
+ * Judges one answer with `judge`; an unparseable verdict (or a lasting failure) gets `attempts - 1` re-asks, then the
+ * result is 'unscored'. The stored verdict names its judge, so a later pair is scored by the same one.
+ */
+async function judgeOne(deps: ScoreQualityDeps, run: RunRecord, capture: StoredCapture, result: ReplayResult, judge: ModelSpec, attempts = 2): Promise<Score> {
   const messages: ChatMessage[] = buildRubricJudgeMessages(capture.messages, result.answer);
-  for (let attempt = 0; attempt < 2; attempt++) {
+  for (let attempt = 0; attempt < attempts; attempt++) {
     const outcome = await deps.llm.complete({
       model: judge,
       messages: attempt === 0 ? messages : [...messages, { role: 'user', content: 'Your reply was not valid. Reply with the JSON object only.' }],
@@ -69,9 +76,9 @@ async function judgeOne(deps: ScoreQualityDeps, run: RunRecord, capture: StoredC
     });
     if (!outcome.ok) continue;
     const verdict = parseRubricVerdict(outcome.text);
-    if (verdict) return { quality: weightedQuality(verdict, deps.settings.rubricWeights), judge: verdict, judge_status: 'scored' as const };
+    if (verdict) return { quality: weightedQuality(verdict, deps.settings.rubricWeights), judge: { ...verdict, judged_by: judge.id }, judge_status: 'scored' };
   }
-  return { quality: null, judge: null, judge_status: 'unscored' as const };
+  return UNSCORED;
 }
 
 /**
@@ -143,15 +150,56 @@ async function scoreQualityLook(deps: ScoreQualityDeps, run: RunRecord, step: Sc
   const page = await deps.results.page(run.run_id, baselineModel, step.cursor, perPage);
   const stats: Record<string, PairStats> = { ...step.stats };
   let judged = step.judged;
+  const tiers = emptyTierCounts();
 
   const judgeable = (r: ReplayResult | null): r is ReplayResult => r !== null && (r.status === 'ok' || r.status === 'refused');
-  const scoreOf = async (model: string, r: ReplayResult, capture: StoredCapture | null): Promise<number | null> => {
-    if (r.judge_status === 'scored') return r.quality ?? null;
-    if (r.judge_status === 'unscored') return null;
-    const score = capture ? await judgeOne(deps, run, capture, r) : { quality: null, judge: null, judge_status: 'unscored' as const };
-    await deps.results.setScore(run.run_id, model, r.capture_id, score);
-    judged++;
-    return score.quality;
+  const pending = (r: ReplayResult) => r.judge_status !== 'scored' && r.judge_status !== 'unscored';
+  const storedQuality = (r: ReplayResult) => (r.judge_status === 'scored' ? (r.quality ?? null) : null);
+  const strong = resolveModel(run.request.judge_model);
+  const cascade = cascadeOf(run, deps.settings.judgeCascade);
+
+  /** Scores this capture's unscored answers: with a cascade, the cheap judge first and the strong one if it is close. */
+  const scoreCapture = async (capture: StoredCapture | null, base: ReplayResult, todo: { model: string; r: ReplayResult }[]) => {
+    const scores = new Map<string, Score>();
+    if (todo.length === 0) return scores;
+    const judgeAll = async (judge: ModelSpec, attempts: number) =>
+      new Map(await settleAll(todo.map(async (t) => [t.model, await judgeOne(deps, run, capture!, t.r, judge, attempts)] as const)));
+    if (!capture || !strong) return new Map(todo.map((t) => [t.model, UNSCORED] as const));
+    // A baseline scored earlier (a confirmation pass, a retried step) fixes the judge, so a pair is one judge's scale.
+    const baseJudge = judgeable(base) && !pending(base) ? (base.judge?.judged_by ?? strong.id) : null;
+    if (!cascade || baseJudge === strong.id) return judgeAll(strong, 2);
+    const cheapScores = await judgeAll(cascade.cheap, 1);
+    const quality = (model: string, r: ReplayResult) => (cheapScores.has(model) ? (cheapScores.get(model)?.quality ?? null) : storedQuality(r));
+    const qb = judgeable(base) ? quality(baselineModel, base) : null;
+    const qcs = todo.filter((t) => t.model !== baselineModel).map((t) => quality(t.model, t.r));
+    const close = judgeable(base) ? escalateRubric(qb, qcs, cascade.margin) : qcs.some((q) => q === null);
+    if (baseJudge === cascade.cheap.id || !close) {
+      tiers.rubric_cheap += todo.length;
+      return cheapScores;
+    }
+    tiers.rubric_escalated += todo.length;
+    judged += todo.length;
+    return judgeAll(strong, 2);
+  };
+
+  /** Candidate vs baseline, both orders; with a cascade the strong judge is asked only when the cheap orders disagree. */
+  const judgePair = async (capture: StoredCapture, model: string, base: ReplayResult, r: ReplayResult) => {
+    const trace = { runId: run.run_id, captureId: r.capture_id };
+    const bothOrders = (judge: ModelSpec, attempts: number) =>
+      settleAll([
+        askPairwise(deps.llm, judge, capture.messages, r.answer, base.answer, trace, deps.settings.callTimeoutMs, attempts),
+        askPairwise(deps.llm, judge, capture.messages, base.answer, r.answer, trace, deps.settings.callTimeoutMs, attempts),
+      ]).then(([a, b]) => [a ?? null, b ?? null] as const);
+    let [first, second] = cascade ? await bothOrders(cascade.cheap, 1) : await bothOrders(strong!, 2);
+    judged += 2;
+    if (cascade) {
+      if (escalatePairwise(first, second)) {
+        tiers.pairwise_escalated++;
+        [first, second] = await bothOrders(strong!, 2);
+        judged += 2;
+      } else tiers.pairwise_cheap++;
+    }
+    if (first && second) await deps.results.setPairwise(run.run_id, model, r.capture_id, combineBothOrders(first, second).outcome);
   };
 
   // Pairs are added in page order once the page is judged: floating-point sums must not depend on which judge call ended first.
@@ -160,24 +208,24 @@ async function scoreQualityLook(deps: ScoreQualityDeps, run: RunRecord, step: Sc
     const answers = await Promise.all(open.map((m) => deps.results.get(run.run_id, m, base.capture_id)));
     if (!judgeable(base) && !answers.some(judgeable)) return;
     const capture = await deps.captures.get(run.tenant_id, base.capture_id);
-    const qb = judgeable(base) ? await scoreOf(baselineModel, base, capture) : null;
+    const todo: { model: string; r: ReplayResult }[] = [];
+    if (judgeable(base) && pending(base)) todo.push({ model: baselineModel, r: base });
+    open.forEach((model, i) => {
+      const r = answers[i] ?? null;
+      if (judgeable(r) && pending(r)) todo.push({ model, r });
+    });
+    const scores = await scoreCapture(capture, base, todo);
+    await Promise.all(todo.map((t) => deps.results.setScore(run.run_id, t.model, t.r.capture_id, scores.get(t.model) ?? UNSCORED)));
+    judged += todo.length;
+    const qualityOf = (model: string, r: ReplayResult) => (scores.has(model) ? (scores.get(model)?.quality ?? null) : storedQuality(r));
+    const qb = judgeable(base) ? qualityOf(baselineModel, base) : null;
     await settleAll(
       open.map(async (model, i) => {
         const r = answers[i] ?? null;
         if (!judgeable(r)) return;
-        const qc = await scoreOf(model, r, capture);
+        const qc = qualityOf(model, r);
         if (qb !== null && qc !== null) pairs[page.items.indexOf(base)]!.push({ model, qb, qc });
-        if (deps.settings.pairwiseJudging && capture && judgeable(base) && r.pairwise == null) {
-          const judge = resolveModel(run.request.judge_model)!;
-          const trace = { runId: run.run_id, captureId: r.capture_id };
-          // Both orders: the candidate first, then the baseline first.
-          const [first, second] = await settleAll([
-            askPairwise(deps.llm, judge, capture.messages, r.answer, base.answer, trace, deps.settings.callTimeoutMs),
-            askPairwise(deps.llm, judge, capture.messages, base.answer, r.answer, trace, deps.settings.callTimeoutMs),
-          ]);
-          judged += 2;
-          if (first && second) await deps.results.setPairwise(run.run_id, model, r.capture_id, combineBothOrders(first, second).outcome);
-        }
+        if (deps.settings.pairwiseJudging && capture && strong && judgeable(base) && r.pairwise == null) await judgePair(capture, model, base, r);
       }),
     );
   });
@@ -198,5 +246,6 @@ async function scoreQualityLook(deps: ScoreQualityDeps, run: RunRecord, step: Sc
     }
   }
   const allSettled = !step.confirm && candidates.length > 0 && candidates.every((m) => settled[m]);
+  await deps.runs.addJudgeTiers(step, tiers);
   return { ...step, cursor: page.cursor, look, judged, stats, settled, finished: page.cursor === null || allSettled };
 }

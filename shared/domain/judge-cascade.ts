@@ -1,0 +1,48 @@
+// Cheap-judge-first cascade: a small judge answers first; the strong judge (the run's judge_model) is asked only where
+// the cheap verdict could change the decision — a pair of rubric scores too close to call, pairwise orders that
+// disagree or tie, or a reply the cheap judge could not get into shape. Pure decisions; the calls live in use cases.
+import { z } from 'zod';
+import type { PairwiseChoice } from './pairwise.js';
+
+export const JudgeCascadeSchema = z.strictObject({
+  /** the small judge asked first (e.g. gpt-4o-mini); the run's judge_model is the strong judge */
+  cheap_model: z.string().min(1).max(100),
+  /**
+   * a capture's rubric scores are escalated when any candidate's cheap score is within this of the baseline's (a
+   * near-tie the cheap judge's noise could flip); 0 escalates only unparseable replies
+   */
+  margin: z.number().min(0).max(1).default(0.03),
+});
+export type JudgeCascade = z.infer<typeof JudgeCascadeSchema>;
+
+/** Counts of the cascade's work, kept on the run and shown in the record. */
+export type JudgeTierCounts = {
+  /** answers whose rubric score came from the cheap judge alone */
+  rubric_cheap: number;
+  /** answers re-scored by the strong judge after the cheap judge */
+  rubric_escalated: number;
+  /** candidate-vs-baseline pairs decided by the cheap judge (both orders agreed) */
+  pairwise_cheap: number;
+  /** pairs asked again, both orders, of the strong judge */
+  pairwise_escalated: number;
+};
+
+export const emptyTierCounts = (): JudgeTierCounts => ({ rubric_cheap: 0, rubric_escalated: 0, pairwise_cheap: 0, pairwise_escalated: 0 });
+
+/**
+ * Rubric escalation for one capture, decided on the cheap scores: every answer of a capture is scored by one judge,
+ * so a paired difference never mixes two judges' scales. Escalate when the baseline or any candidate got no cheap
+ * score, or when any candidate's score is within `margin` of the baseline's.
+ */
+export function escalateRubric(baseline: number | null, candidates: readonly (number | null)[], margin: number): boolean {
+  if (baseline === null) return true;
+  return candidates.some((q) => q === null || Math.abs(q - baseline) <= margin);
+}
+
+/** Pairwise escalation: the cheap judge decides only a win or a loss both orders agree on. */
+export function escalatePairwise(candidateFirst: PairwiseChoice | null, candidateSecond: PairwiseChoice | null): boolean {
+  if (candidateFirst === null || candidateSecond === null) return true;
+  if (candidateFirst === 'tie' || candidateSecond === 'tie') return true;
+  // Candidate as A then as B: A then B is the same answer winning both times.
+  return !((candidateFirst === 'A' && candidateSecond === 'B') || (candidateFirst === 'B' && candidateSecond === 'A'));
+}

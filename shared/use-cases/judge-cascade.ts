@@ -1,0 +1,13 @@
+// Which judge cascade a run uses (its request's, else the deployment's default), resolved to catalog models.
+import { type ModelSpec, resolveModel } from '../config/models.js';
+import type { JudgeCascade } from '../domain/judge-cascade.js';
+import type { RunRecord } from '../domain/run.js';
+
+/** The run's cascade: its request's, else the deployment's default; null when off or its cheap model is unknown. */
+export function cascadeOf(run: RunRecord, fallback: JudgeCascade | null): { cheap: ModelSpec; margin: number } | null {
+  const chosen = run.request.judge_cascade === undefined ? fallback : run.request.judge_cascade;
+  if (!chosen) return null;
+  const cheap = resolveModel(chosen.cheap_model);
+  if (!cheap || cheap.id === run.request.judge_model) return null;
+  return { cheap, margin: chosen.margin };
+}
