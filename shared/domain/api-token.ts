@@ -1,5 +1,5 @@
 // API tokens: their wire format, scopes, expiry, and the authorizer's decision. Pure: no crypto, no I/O.
-import { z } from 'zod';
+import * as z from '../schemas/zod.js';
 
 /** `capture`: may only send traffic (POST /v1/captures); `full`: every route of its tenant. */
 export const TOKEN_SCOPES = ['capture', 'full'] as const;
@@ -14,12 +14,12 @@ export const TokenRecordSchema = z.object({
   tenantId: z.string(),
   label: z.string(),
   scope: z.enum(TOKEN_SCOPES),
-  secretHash: z.string().regex(/^[0-9a-f]{64}$/),
+  secretHash: z.string().check(z.regex(/^[0-9a-f]{64}$/)),
   createdAt: z.string(),
   /** ISO time after which the token no longer authenticates; null: never expires */
-  expiresAt: z.string().nullable(),
+  expiresAt: z.nullable(z.string()),
   /** ISO time of revocation; null while active */
-  revokedAt: z.string().nullable(),
+  revokedAt: z.nullable(z.string()),
 });
 export type TokenRecord = z.infer<typeof TokenRecordSchema>;
 

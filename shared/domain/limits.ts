@@ -1,14 +1,14 @@
 // Provider limits as data: per provider, optionally per model. Which limit applies to a call, and how big it is.
-import { z } from 'zod';
+import * as z from '../schemas/zod.js';
 import type { ModelSpec } from './model.js';
 
 export const ProviderLimitSchema = z.object({
   /** calls in flight at once, across every worker */
-  maxConcurrency: z.number().int().min(1).optional(),
+  maxConcurrency: z.optional(z.number().check(z.int(), z.gte(1))),
   /** requests per minute */
-  rpm: z.number().int().min(1).optional(),
+  rpm: z.optional(z.number().check(z.int(), z.gte(1))),
   /** tokens per minute (prompt tokens + max_tokens, as providers count them) */
-  tpm: z.number().int().min(1).optional(),
+  tpm: z.optional(z.number().check(z.int(), z.gte(1))),
 });
 export type ProviderLimit = z.infer<typeof ProviderLimitSchema>;
 

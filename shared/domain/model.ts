@@ -1,5 +1,5 @@
 // How Switchyard names a model and how it is routed and priced: the record every model call carries.
-import { z } from 'zod';
+import * as z from '../schemas/zod.js';
 
 export const WIRE_FORMATS = ['openai', 'anthropic', 'cohere'] as const;
 
@@ -11,7 +11,7 @@ export const ModelSpecSchema = z.object({
   /** Model name sent to the provider. */
   apiModel: z.string(),
   /** genai-prices provider id and model id, or null when genai-prices has no price for it. */
-  price: z.object({ providerId: z.string(), modelId: z.string() }).nullable(),
+  price: z.nullable(z.object({ providerId: z.string(), modelId: z.string() })),
   /** Wire format the provider speaks behind the gateway. */
   wire: z.enum(WIRE_FORMATS),
 });

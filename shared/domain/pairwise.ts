@@ -1,5 +1,5 @@
 // Pairwise judge: which of two answers is better, asked in both orders. A win counts only when both orders agree.
-import { z } from 'zod';
+import * as z from '../schemas/zod.js';
 import { type ChatMessage, JUDGE_MARKER, neutralizeDelimiters } from './judge.js';
 
 export const PAIRWISE_MARKER = `${JUDGE_MARKER} (pairwise)`;

@@ -1,5 +1,5 @@
 // The optional LLM second opinion on a borderline refusal verdict. The response is untrusted, delimited data.
-import { z } from 'zod';
+import * as z from '../schemas/zod.js';
 import { type ChatMessage, neutralizeDelimiters } from './judge.js';
 import { type RefusalClass, type RefusalVerdict, SECOND_OPINION_BELOW } from './refusal.js';
 

@@ -1,5 +1,5 @@
 // What ComputeMetrics stores for Recommend: per-model metrics and paired comparisons, overall and per segment.
-import { z } from 'zod';
+import * as z from '../schemas/zod.js';
 import { ComparisonSchema } from './criteria/index.js';
 import { ModelMetricsSchema } from './metrics.js';
 

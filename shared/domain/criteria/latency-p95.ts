@@ -1,6 +1,6 @@
 // p95 latency change: the relative change of the 95th-percentile latency on the same prompts (both answered), with a
 // seeded paired bootstrap interval. Not in the default policy; list "latency_p95" in policy.criteria to apply it.
-import { z } from 'zod';
+import * as z from '../../schemas/zod.js';
 import { seededRandom } from '../random.js';
 import { isAnswered } from '../result.js';
 import { percentile } from '../stats.js';
@@ -54,7 +54,7 @@ export const latencyP95 = defineCriterion({
       : null;
   },
   requirement: (policy) => ({ clause: 'with', text: `p95 latency up ≤${policy.maxLatencyP95IncreasePercent}%` }),
-  fields: z.object({ latency_p95_change_percent: z.number().nullable().optional(), latency_p95_change_ci95: interval.nullable().optional() }),
+  fields: z.object({ latency_p95_change_percent: z.optional(z.nullable(z.number())), latency_p95_change_ci95: z.optional(z.nullable(interval)) }),
   describe: (s) => ({
     latency_p95_change_percent: s && Number.isFinite(s.estimate) ? pct(s.estimate) : null,
     latency_p95_change_ci95: s && finite(s.ci95) ? pctInterval(s.ci95) : null,
