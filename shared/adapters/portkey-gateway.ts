@@ -3,7 +3,7 @@
 // One portkey-ai client per model, built with all its options and no per-call params: portkey-ai 3.1 merges
 // per-call params into the client's shared headers, which leaks between concurrent calls. What differs per call
 // (trace id, metadata) goes in the request options' `extraHeaders`, which apply to that one request only.
-import { Portkey } from 'portkey-ai';
+import type * as PortkeyAi from 'portkey-ai';
 import type { GatewayConfig } from '../config/settings.js';
 import type { LlmErrorKind, LlmOutcome, LlmRequest } from '../domain/llm.js';
 import type { ModelSpec } from '../domain/model.js';
@@ -106,12 +106,32 @@ export function traceHeaders(trace: LlmRequest['trace']): Record<string, string>
   };
 }
 
+type Portkey = PortkeyAi.Portkey;
+
+// portkey-ai (with openai and ws, ~360 kB) is loaded on first use, not at cold start: deployed, it ships beside the
+// bundle (LAZY_MODULES). A gateway starts loading it when built, so it compiles while the first invocation's reads are in
+// flight, and its first call awaits the same load.
+let portkeyModule: Promise<typeof PortkeyAi> | undefined;
+const loadPortkey = (): Promise<typeof PortkeyAi> => {
+  portkeyModule ??= import('portkey-ai');
+  return portkeyModule;
+};
+
 export class PortkeyGateway implements LlmGateway {
   private readonly clients = new Map<string, Portkey>();
 
-  constructor(private readonly config: GatewayConfig) {}
+  constructor(private readonly config: GatewayConfig) {
+    // A failed load surfaces on the first call, which awaits the same promise.
+    loadPortkey().catch(() => {});
+  }
 
-  private clientFor(model: ModelSpec, timeoutMs: number, guardrails: Guardrails | undefined, portkeyConfig: string | undefined): Portkey {
+  private clientFor(
+    { Portkey }: typeof PortkeyAi,
+    model: ModelSpec,
+    timeoutMs: number,
+    guardrails: Guardrails | undefined,
+    portkeyConfig: string | undefined,
+  ): Portkey {
     const config = portkeyConfig ?? (guardrails ? JSON.stringify(guardrails) : undefined);
     const key = `${model.id}|${timeoutMs}|${config ?? ''}`;
     const existing = this.clients.get(key);
@@ -136,7 +156,7 @@ export class PortkeyGateway implements LlmGateway {
   }
 
   async complete(request: LlmRequest): Promise<LlmOutcome> {
-    const client = this.clientFor(request.model, request.timeoutMs, request.guardrails, request.portkeyConfig);
+    const client = this.clientFor(await loadPortkey(), request.model, request.timeoutMs, request.guardrails, request.portkeyConfig);
     const started = performance.now();
     const deadline = AbortSignal.timeout(request.timeoutMs + 2_000);
     const signal = request.signal ? AbortSignal.any([deadline, request.signal]) : deadline;
