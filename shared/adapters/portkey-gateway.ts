@@ -3,6 +3,7 @@
 // One portkey-ai client per model, built with all its options and no per-call params: portkey-ai 3.1 merges
 // per-call params into the client's shared headers, which leaks between concurrent calls. What differs per call
 // (trace id, metadata) goes in the request options' `extraHeaders`, which apply to that one request only.
+
 import type * as PortkeyAi from 'portkey-ai';
 import type { GatewayConfig } from '../config/settings.js';
 import type { LlmErrorKind, LlmOutcome, LlmRequest } from '../domain/llm.js';
@@ -10,27 +11,32 @@ import type { ModelSpec } from '../domain/model.js';
 import type { TokenUsage } from '../domain/pricing.js';
 import type { LlmGateway } from '../ports/index.js';
 import type { Guardrails } from '../schemas/api.js';
+import { onFirstUse } from '../schemas/on-first-use.js';
 import * as z from '../schemas/zod.js';
 
-const ChoiceSchema = z.object({
-  message: z.looseObject({ content: z.optional(z.union([z.string(), z.null()])), refusal: z.optional(z.nullable(z.string())) }),
-  finish_reason: z.optional(z.nullable(z.string())),
-});
-const CompletionSchema = z.looseObject({
-  choices: z.array(ChoiceSchema).check(z.minLength(1)),
-  usage: z.optional(
-    z.nullable(
-      z.looseObject({
-        prompt_tokens: z.number(),
-        completion_tokens: z.number(),
-        prompt_tokens_details: z.optional(z.nullable(z.looseObject({ cached_tokens: z.optional(z.number()) }))),
-        completion_tokens_details: z.optional(z.nullable(z.looseObject({ reasoning_tokens: z.optional(z.nullable(z.number())) }))),
-        cache_read_input_tokens: z.optional(z.number()),
-        cache_creation_input_tokens: z.optional(z.number()),
-      }),
+const ChoiceSchema = onFirstUse(() =>
+  z.object({
+    message: z.looseObject({ content: z.optional(z.union([z.string(), z.null()])), refusal: z.optional(z.nullable(z.string())) }),
+    finish_reason: z.optional(z.nullable(z.string())),
+  }),
+);
+const CompletionSchema = onFirstUse(() =>
+  z.looseObject({
+    choices: z.array(ChoiceSchema).check(z.minLength(1)),
+    usage: z.optional(
+      z.nullable(
+        z.looseObject({
+          prompt_tokens: z.number(),
+          completion_tokens: z.number(),
+          prompt_tokens_details: z.optional(z.nullable(z.looseObject({ cached_tokens: z.optional(z.number()) }))),
+          completion_tokens_details: z.optional(z.nullable(z.looseObject({ reasoning_tokens: z.optional(z.nullable(z.number())) }))),
+          cache_read_input_tokens: z.optional(z.number()),
+          cache_creation_input_tokens: z.optional(z.number()),
+        }),
+      ),
     ),
-  ),
-});
+  }),
+);
 
 type Completion = z.infer<typeof CompletionSchema>;
 

@@ -1,16 +1,19 @@
 // Rubric judge: the prompt it sends and the verdict it accepts. The evaluated answer is untrusted data.
+import { onFirstUse } from '../schemas/on-first-use.js';
 import * as z from '../schemas/zod.js';
 
 export type RubricWeights = { accuracy: number; relevance: number; clarity: number };
 export const DEFAULT_RUBRIC_WEIGHTS: RubricWeights = { accuracy: 0.4, relevance: 0.35, clarity: 0.25 };
 
-export const RubricVerdictSchema = z.object({
-  accuracy: z.number().check(z.gte(0), z.lte(1)),
-  relevance: z.number().check(z.gte(0), z.lte(1)),
-  clarity: z.number().check(z.gte(0), z.lte(1)),
-  /** the judge's one-sentence reason, shown beside the scores (never used to compute them) */
-  rationale: z.optional(z.string().check(z.maxLength(600))),
-});
+export const RubricVerdictSchema = onFirstUse(() =>
+  z.object({
+    accuracy: z.number().check(z.gte(0), z.lte(1)),
+    relevance: z.number().check(z.gte(0), z.lte(1)),
+    clarity: z.number().check(z.gte(0), z.lte(1)),
+    /** the judge's one-sentence reason, shown beside the scores (never used to compute them) */
+    rationale: z.optional(z.string().check(z.maxLength(600))),
+  }),
+);
 export type RubricVerdict = z.infer<typeof RubricVerdictSchema>;
 
 import type { ChatMessage } from './capture.js';

@@ -4,6 +4,7 @@
 import type { CaptureQuery, StoredCapture } from '../domain/capture.js';
 import type { ReplayResult } from '../domain/result.js';
 import { DateTime, RESERVED_KEYS } from '../schemas/api.js';
+import { onFirstUse } from '../schemas/on-first-use.js';
 import * as z from '../schemas/zod.js';
 import type { Needs } from './deps.js';
 import { invalidRequest, problem, type RequestProblem, reservedKey } from './errors.js';
@@ -14,36 +15,42 @@ type Outcome<T> = { ok: true; body: T } | { ok: false; problem: RequestProblem }
 
 const MAX_PAGE = 100;
 /** Dates a query may name: the same range captures are stored in. */
-const When = z.pipe(
-  DateTime,
-  z.transform((d) => new Date(d).toISOString()),
+const When = onFirstUse(() =>
+  z.pipe(
+    DateTime,
+    z.transform((d) => new Date(d).toISOString()),
+  ),
 );
-const Cursor = z.pipe(
-  z.string().check(z.maxLength(600)),
-  z.transform((s, ctx) => {
-    try {
-      const parsed = z
-        .strictObject({ captured_at: z.iso.datetime(), id: z.string().check(z.regex(/^[A-Za-z0-9._:-]{1,128}$/)) })
-        .parse(JSON.parse(Buffer.from(s, 'base64url').toString('utf8')));
-      return parsed;
-    } catch {
-      ctx.issues.push({ code: 'custom', message: 'not a cursor this API returned', input: s });
-      return z.NEVER;
-    }
-  }),
+const Cursor = onFirstUse(() =>
+  z.pipe(
+    z.string().check(z.maxLength(600)),
+    z.transform((s, ctx) => {
+      try {
+        const parsed = z
+          .strictObject({ captured_at: z.iso.datetime(), id: z.string().check(z.regex(/^[A-Za-z0-9._:-]{1,128}$/)) })
+          .parse(JSON.parse(Buffer.from(s, 'base64url').toString('utf8')));
+        return parsed;
+      } catch {
+        ctx.issues.push({ code: 'custom', message: 'not a cursor this API returned', input: s });
+        return z.NEVER;
+      }
+    }),
+  ),
 );
 const encodeCursor = (c: { captured_at: string; id: string } | null): string | null => (c ? Buffer.from(JSON.stringify(c)).toString('base64url') : null);
 
-const ListFields = z.strictObject({
-  user: z.optional(z.string().check(z.minLength(1), z.maxLength(256))),
-  model: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
-  from: z.optional(When),
-  to: z.optional(When),
-  limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(MAX_PAGE)), 20),
-  next: z.optional(Cursor),
-});
+const ListFields = onFirstUse(() =>
+  z.strictObject({
+    user: z.optional(z.string().check(z.minLength(1), z.maxLength(256))),
+    model: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
+    from: z.optional(When),
+    to: z.optional(When),
+    limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(MAX_PAGE)), 20),
+    next: z.optional(Cursor),
+  }),
+);
 const fromBeforeTo = (q: { from?: string; to?: string }) => !q.from || !q.to || q.from <= q.to;
-const ListQuery = ListFields.check(z.refine(fromBeforeTo, { message: 'must not be after to', path: ['from'] }));
+const ListQuery = onFirstUse(() => ListFields.check(z.refine(fromBeforeTo, { message: 'must not be after to', path: ['from'] })));
 
 const firstIssue = (error: z.core.$ZodError, prefix = ''): RequestProblem => invalidRequest(error.issues, 'invalid_query', prefix, '(query)');
 
@@ -133,9 +140,11 @@ export const answerView = (r: ReplayResult): AnswerView => ({
   pairwise: r.pairwise ?? null,
 });
 
-const HistoryQuery = z
-  .extend(z.omit(ListFields, { user: true }), { limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(50)), 10) })
-  .check(z.refine(fromBeforeTo, { message: 'must not be after to', path: ['from'] }));
+const HistoryQuery = onFirstUse(() =>
+  z
+    .extend(z.omit(ListFields, { user: true }), { limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(50)), 10) })
+    .check(z.refine(fromBeforeTo, { message: 'must not be after to', path: ['from'] })),
+);
 
 /** GET /v1/users/{user}/history: the user's prompts and answers, newest first, with every replay answer they got. */
 export async function userHistory(

@@ -3,6 +3,7 @@
 
 import { REFUSAL_CLASSES } from '../domain/refusal-classes.js';
 import type { RunSummary } from '../domain/run.js';
+import { onFirstUse } from '../schemas/on-first-use.js';
 import * as z from '../schemas/zod.js';
 import { type AnswerView, answerView } from './browse-captures.js';
 import type { Needs } from './deps.js';
@@ -13,11 +14,11 @@ type Outcome<T> = { ok: true; body: T } | { ok: false; problem: RequestProblem }
 
 const RUN_ID = /^run_[0-9a-f-]{36}$/;
 const MAX_PAGES_PER_REQUEST = 10;
-const Next = z.string().check(z.minLength(1), z.maxLength(400));
+const Next = onFirstUse(() => z.string().check(z.minLength(1), z.maxLength(400)));
 
 const invalid = (error: z.core.$ZodError): RequestProblem => invalidRequest(error.issues, 'invalid_query', '', '(query)');
 
-const ListQuery = z.strictObject({ limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 20), next: z.optional(Next) });
+const ListQuery = onFirstUse(() => z.strictObject({ limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 20), next: z.optional(Next) }));
 
 /** GET /v1/replays: status, created, models, the headline sentence and the spend of each run. */
 export async function listReplays(
@@ -43,13 +44,15 @@ export async function listReplays(
   };
 }
 
-const ResultsQuery = z.strictObject({
-  model: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
-  capture: z.optional(z.string().check(z.minLength(1), z.maxLength(128))),
-  refusal: z.optional(z.enum(REFUSAL_CLASSES)),
-  limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 50),
-  next: z.optional(Next),
-});
+const ResultsQuery = onFirstUse(() =>
+  z.strictObject({
+    model: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
+    capture: z.optional(z.string().check(z.minLength(1), z.maxLength(128))),
+    refusal: z.optional(z.enum(REFUSAL_CLASSES)),
+    limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 50),
+    next: z.optional(Next),
+  }),
+);
 
 type SideBySide = { capture_id: string; prompt: { role: string; content: string }[] | null; baseline: AnswerView | null; answers: AnswerView[] };
 

@@ -1,11 +1,12 @@
 // Cost saving: the relative change of summed cost on the same prompts (negative = cheaper), paired by prompt.
+import { onFirstUse } from '../../schemas/on-first-use.js';
 import * as z from '../../schemas/zod.js';
 import { isAnswered } from '../result.js';
 import { pairedRelativeChange } from '../stats.js';
 import { defineCriterion, finite, pct, pctInterval } from './criterion.js';
 import { NumberPairs, type RelativeChange, RelativeChangeSchema } from './summaries.js';
 
-const interval = z.tuple([z.number(), z.number()]);
+const interval = onFirstUse(() => z.tuple([z.number(), z.number()]));
 
 export const costSaving = defineCriterion({
   id: 'cost_saving',

@@ -1,9 +1,10 @@
 // Error rate: the candidate's own rate is tested; its change against the baseline (paired interval) is reported.
+import { onFirstUse } from '../../schemas/on-first-use.js';
 import * as z from '../../schemas/zod.js';
 import { defineCriterion, pct, pctInterval } from './criterion.js';
 import { ProportionChangeSchema, pairedRate } from './summaries.js';
 
-const interval = z.tuple([z.number(), z.number()]);
+const interval = onFirstUse(() => z.tuple([z.number(), z.number()]));
 
 export const errorRate = defineCriterion({
   id: 'error_rate',

@@ -1,5 +1,6 @@
 // p95 latency change: the relative change of the 95th-percentile latency on the same prompts (both answered), with a
 // seeded paired bootstrap interval. Not in the default policy; list "latency_p95" in policy.criteria to apply it.
+import { onFirstUse } from '../../schemas/on-first-use.js';
 import * as z from '../../schemas/zod.js';
 import { seededRandom } from '../random.js';
 import { isAnswered } from '../result.js';
@@ -7,7 +8,7 @@ import { percentile } from '../stats.js';
 import { defineCriterion, finite, pct, pctInterval } from './criterion.js';
 import { NumberPairs, type RelativeChange, RelativeChangeSchema } from './summaries.js';
 
-const interval = z.tuple([z.number(), z.number()]);
+const interval = onFirstUse(() => z.tuple([z.number(), z.number()]));
 const fmt = (x: number | null | undefined) => (x === null || x === undefined || !Number.isFinite(x) ? '—' : x.toFixed(1));
 
 /** Relative change of p95(candidate) over p95(baseline), resampling pairs (B = 1000, or 200 from 10,000 pairs on). */

@@ -1,11 +1,12 @@
 // Quality impact: the relative change of the mean judge score on the same prompts, paired by prompt and clustered by
 // conversation when captures share one. The policy tests its lower 95% bound (or the point estimate).
+import { onFirstUse } from '../../schemas/on-first-use.js';
 import * as z from '../../schemas/zod.js';
 import { clusteredRelativeChange, pairedRelativeChange } from '../stats.js';
 import { defineCriterion, finite, pct, pctInterval } from './criterion.js';
 import { NumberPairs, type RelativeChange, RelativeChangeSchema } from './summaries.js';
 
-const interval = z.tuple([z.number(), z.number()]);
+const interval = onFirstUse(() => z.tuple([z.number(), z.number()]));
 const fmt = (x: number | null) => (x === null || !Number.isFinite(x) ? '—' : x.toFixed(1));
 
 export const quality = defineCriterion({

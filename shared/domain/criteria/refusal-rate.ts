@@ -1,9 +1,10 @@
 // Refusal-rate change in points against the baseline on the same attempted prompts (Newcombe's paired interval).
+import { onFirstUse } from '../../schemas/on-first-use.js';
 import * as z from '../../schemas/zod.js';
 import { defineCriterion, pct, pctInterval, round1 } from './criterion.js';
 import { ProportionChangeSchema, pairedRate } from './summaries.js';
 
-const interval = z.tuple([z.number(), z.number()]);
+const interval = onFirstUse(() => z.tuple([z.number(), z.number()]));
 
 export const refusalRate = defineCriterion({
   id: 'refusal_rate',
