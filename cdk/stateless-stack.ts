@@ -59,6 +59,7 @@ export class StatelessStack extends Stack {
     const common = {
       logRetentionDays: config.logRetentionDays,
       removalPolicy,
+      sourceMaps: config.sourceMaps ?? false,
       environment: {
         TABLE_NAME: table.tableName,
         SWITCHYARD_ENV: config.name,

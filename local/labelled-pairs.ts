@@ -1,11 +1,11 @@
 // Readers for labelled pairwise sets: the LLMBar format and the PandaLM test-set format.
 import { readFileSync } from 'node:fs';
-import { z } from 'zod';
+import * as z from '../shared/schemas/zod.js';
 import type { LabelledPair } from '../shared/use-cases/judge-eval.js';
 
 const LlmBarItem = z.object({ input: z.string(), output_1: z.string(), output_2: z.string(), label: z.union([z.literal(1), z.literal(2)]) });
 // Some PandaLM answers are bare JSON booleans or numbers ("True"): read them as the text they were.
-const Text = z.union([z.string(), z.boolean(), z.number()]).transform(String);
+const Text = z.pipe(z.union([z.string(), z.boolean(), z.number()]), z.transform(String));
 const PandaItem = z.object({
   idx: z.number(),
   instruction: Text,

@@ -27,13 +27,23 @@ export const BUNDLING = {
 export const RUNTIME_SDK = ['@aws-sdk/*'] as const;
 
 /**
- * Packages a function loads only on first use: gpt-tokenizer (`await import`; its encoding is ~2.7 MB) and
- * @pydantic/genai-prices (a synchronous require on the first cost; its catalog is ~466 kB). esbuild cannot split an
- * `--outfile` bundle, so they stay out of index.mjs and each one a bundle loads is shipped beside it as one minified file,
- * node_modules/<name>/index.{mjs,cjs}: its code is parsed only when first used, not at cold start.
+ * Packages a function loads only on first use: gpt-tokenizer (`await import`; its encoding is ~2.7 MB),
+ * @pydantic/genai-prices (a synchronous require on the first cost; its catalog is ~466 kB) and portkey-ai (`await import`
+ * when a gateway is built; with openai and ws ~370 kB). esbuild cannot split an `--outfile` bundle, so they stay out of
+ * index.mjs and each one a bundle loads is shipped beside it as one minified file, node_modules/<name>/index.{mjs,cjs}:
+ * its code is parsed only when first used, not at cold start.
  */
-export const LAZY_MODULES = ['gpt-tokenizer', '@pydantic/genai-prices'] as const;
-const LAZY_FORMAT: Record<(typeof LAZY_MODULES)[number], 'esm' | 'cjs'> = { 'gpt-tokenizer': 'esm', '@pydantic/genai-prices': 'cjs' };
+export const LAZY_MODULES = ['gpt-tokenizer', '@pydantic/genai-prices', 'portkey-ai'] as const;
+type LazyModule = (typeof LAZY_MODULES)[number];
+/**
+ * How each is shipped. `exports`: an ES module re-exporting just these names from a CommonJS package (bundled inside it),
+ * so Node does not scan ~370 kB of CommonJS for its export names on load (measured ~90 ms for portkey-ai).
+ */
+const LAZY_BUILD: Record<LazyModule, { format: 'esm' | 'cjs'; exports?: string[] }> = {
+  'gpt-tokenizer': { format: 'esm' },
+  '@pydantic/genai-prices': { format: 'cjs' },
+  'portkey-ai': { format: 'esm', exports: ['Portkey'] },
+};
 
 const shellQuote = (s: string) => `'${s.replaceAll("'", "'\\''")}'`;
 
@@ -44,19 +54,32 @@ const shellQuote = (s: string) => `'${s.replaceAll("'", "'\\''")}'`;
 export function lazyModuleCommands(inputDir: string, outputDir: string, bundleFile = 'index.mjs'): string[] {
   return LAZY_MODULES.map((name) => {
     const dir = path.posix.join(outputDir, 'node_modules', name);
-    const format = LAZY_FORMAT[name];
+    const { format, exports } = LAZY_BUILD[name];
     const file = format === 'esm' ? 'index.mjs' : 'index.cjs';
     const manifest = JSON.stringify({ name, exports: `./${file}` });
+    const options = `--bundle --platform=node --format=${format} --target=${BUNDLING.target} --minify --log-level=warning --outfile=${shellQuote(`${dir}/${file}`)}`;
+    // CommonJS bundled into an ES module still calls require() for Node's own modules: the bundle's banner defines it.
+    const build = exports
+      ? `printf '%s' ${shellQuote(`export { ${exports.join(', ')} } from '${name}';`)} | npx --no-install esbuild ${options} --banner:js=${shellQuote(BUNDLING.banner)}`
+      : `npx --no-install esbuild ${name} ${options}`;
     return [
       // The bundle loads it by name: `import("name")`, or `require("name")` minified to `x("name")`.
       `if grep -qF ${shellQuote(`("${name}")`)} ${shellQuote(path.posix.join(outputDir, bundleFile))}; then`,
       `cd ${shellQuote(inputDir)} &&`,
-      `npx --no-install esbuild ${name} --bundle --platform=node --format=${format} --target=${BUNDLING.target} --minify --log-level=warning --outfile=${shellQuote(`${dir}/${file}`)} &&`,
+      `${build} &&`,
       `printf '%s' ${shellQuote(manifest)} > ${shellQuote(`${dir}/package.json`)};`,
       'fi',
     ].join(' ');
   });
 }
+
+/**
+ * The functions' NODE_OPTIONS. `--enable-source-maps` maps stack traces to the TypeScript sources but makes Node read
+ * and parse the bundle's source map at import: measured ~1.5× the cold import (npm run bench:cold -- --source-maps), as
+ * AWS documents. So it is per environment (cdk.json `sourceMaps`, on in dev); elsewhere the map still ships beside the
+ * bundle (index.mjs.map) to decode a minified trace after the fact. bench:cold measures with exactly these options.
+ */
+export const nodeOptions = (sourceMaps: boolean): string => (sourceMaps ? '--enable-source-maps' : '');
 
 export type AppFunctionProps = {
   /** path under functions/, e.g. "capture/handler.ts" */
@@ -67,6 +90,8 @@ export type AppFunctionProps = {
   environment?: Record<string, string>;
   logRetentionDays: number;
   removalPolicy: RemovalPolicy;
+  /** `--enable-source-maps` (nodeOptions); off by default */
+  sourceMaps?: boolean;
 };
 
 export class AppFunction extends Construct {
@@ -86,7 +111,11 @@ export class AppFunction extends Construct {
       memorySize: props.memorySize ?? 512,
       logGroup,
       tracing: lambda.Tracing.ACTIVE,
-      environment: { NODE_OPTIONS: '--enable-source-maps', POWERTOOLS_SERVICE_NAME: 'switchyard', ...props.environment },
+      environment: {
+        ...(props.sourceMaps ? { NODE_OPTIONS: nodeOptions(true) } : {}),
+        POWERTOOLS_SERVICE_NAME: 'switchyard',
+        ...props.environment,
+      },
       bundling: {
         ...BUNDLING,
         mainFields: [...BUNDLING.mainFields],

@@ -1,12 +1,13 @@
 // The EventBridge schedule's target — adapter around startReplay for the rule's fixed input (cdk.json `schedule`).
 
-import { z } from 'zod';
 import { fromEnvironment } from '../../shared/runtime/lambda.js';
 import { replayStartWiring } from '../../shared/runtime/wiring/replay-start.js';
+import { onFirstUse } from '../../shared/schemas/on-first-use.js';
+import * as z from '../../shared/schemas/zod.js';
 import { type StartReplayDeps, startReplay } from '../../shared/use-cases/start-replay.js';
 
 /** The rule's input (cdk.json `schedule.replay`): the tenant and the replay request. */
-export const ScheduledReplaySchema = z.object({ tenant_id: z.string().min(1), replay: z.record(z.string(), z.unknown()) });
+export const ScheduledReplaySchema = onFirstUse(() => z.object({ tenant_id: z.string().check(z.minLength(1)), replay: z.record(z.string(), z.unknown()) }));
 
 /** Thrown when the schedule's input is wrong: a deployment bug, surfaced as a failed invocation. */
 export class ScheduleConfigError extends Error {

@@ -1,7 +1,7 @@
 // Sends one batch of captures to POST /v1/captures and reads the per-item answer. Throttling (429), server errors
 // (5xx), timeouts and network failures are retried with exponential backoff (Retry-After honoured); anything else,
 // or a batch that keeps failing, is fatal: the import stops with the reason.
-import { z } from 'zod';
+import * as z from '../../shared/schemas/zod.js';
 
 export type ItemResult = { status: 'stored' | 'duplicate' } | { status: 'rejected' | 'conflict' | 'failed'; reason: string };
 
@@ -12,18 +12,18 @@ export class ImportFatalError extends Error {
 const BatchAnswerSchema = z.object({
   results: z.array(
     z.union([
-      z.object({ index: z.number().int().nonnegative(), status: z.enum(['stored', 'duplicate']) }),
+      z.object({ index: z.number().check(z.int(), z.nonnegative()), status: z.enum(['stored', 'duplicate']) }),
       z.object({
-        index: z.number().int().nonnegative(),
+        index: z.number().check(z.int(), z.nonnegative()),
         status: z.enum(['rejected', 'failed']),
-        error: z.object({ status: z.number().optional(), error: z.string().optional(), message: z.string().optional() }),
+        error: z.object({ status: z.optional(z.number()), error: z.optional(z.string()), message: z.optional(z.string()) }),
       }),
-      z.object({ index: z.number().int().nonnegative(), status: z.literal('conflict'), id: z.string(), stored_hash: z.string() }),
+      z.object({ index: z.number().check(z.int(), z.nonnegative()), status: z.literal('conflict'), id: z.string(), stored_hash: z.string() }),
     ]),
   ),
 });
 
-const ProblemSchema = z.object({ error: z.string().optional(), message: z.string().optional() });
+const ProblemSchema = z.object({ error: z.optional(z.string()), message: z.optional(z.string()) });
 
 export type Sender = {
   api: string;
@@ -52,7 +52,7 @@ async function problemOf(res: Response): Promise<string> {
   const text = await res.text().catch(() => '');
   let parsed: z.infer<typeof ProblemSchema> = {};
   try {
-    parsed = ProblemSchema.catch({}).parse(JSON.parse(text));
+    parsed = z.catch(ProblemSchema, {}).parse(JSON.parse(text));
   } catch {
     // not JSON: the status says enough
   }

@@ -2,18 +2,18 @@
 // Written beside the file (FILE.import-state.json) as the import goes, deleted when it completes.
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { z } from 'zod';
+import * as z from '../../shared/schemas/zod.js';
 import type { Fingerprint } from './source.js';
 
 export const CountsSchema = z.object({
-  stored: z.number().int().nonnegative(),
-  duplicate: z.number().int().nonnegative(),
-  skipped: z.number().int().nonnegative(),
-  rejected: z.number().int().nonnegative(),
+  stored: z.number().check(z.int(), z.nonnegative()),
+  duplicate: z.number().check(z.int(), z.nonnegative()),
+  skipped: z.number().check(z.int(), z.nonnegative()),
+  rejected: z.number().check(z.int(), z.nonnegative()),
   /** ids the API already holds with different content (409 per item): not overwritten */
-  conflict: z.number().int().nonnegative().default(0),
+  conflict: z._default(z.number().check(z.int(), z.nonnegative()), 0),
   /** items whose write failed on the server: not stored; importing the file again sends them again */
-  failed: z.number().int().nonnegative().default(0),
+  failed: z._default(z.number().check(z.int(), z.nonnegative()), 0),
 });
 export type Counts = z.infer<typeof CountsSchema>;
 
@@ -35,7 +35,7 @@ const StateSchema = z.object({
   mtime_ms: z.number(),
   format: z.string(),
   /** lines 1..acknowledged_lines are done: stored, duplicate, skipped or rejected */
-  acknowledged_lines: z.number().int().nonnegative(),
+  acknowledged_lines: z.number().check(z.int(), z.nonnegative()),
   counts: CountsSchema,
   updated_at: z.string(),
 });

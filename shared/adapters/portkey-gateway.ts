@@ -3,36 +3,40 @@
 // One portkey-ai client per model, built with all its options and no per-call params: portkey-ai 3.1 merges
 // per-call params into the client's shared headers, which leaks between concurrent calls. What differs per call
 // (trace id, metadata) goes in the request options' `extraHeaders`, which apply to that one request only.
-import { Portkey } from 'portkey-ai';
-import { z } from 'zod';
+
+import type * as PortkeyAi from 'portkey-ai';
 import type { GatewayConfig } from '../config/settings.js';
 import type { LlmErrorKind, LlmOutcome, LlmRequest } from '../domain/llm.js';
 import type { ModelSpec } from '../domain/model.js';
 import type { TokenUsage } from '../domain/pricing.js';
 import type { LlmGateway } from '../ports/index.js';
 import type { Guardrails } from '../schemas/api.js';
+import { onFirstUse } from '../schemas/on-first-use.js';
+import * as z from '../schemas/zod.js';
 
-const ChoiceSchema = z.object({
-  message: z.object({ content: z.union([z.string(), z.null()]).optional(), refusal: z.string().nullable().optional() }).passthrough(),
-  finish_reason: z.string().nullable().optional(),
-});
-const CompletionSchema = z
-  .object({
-    choices: z.array(ChoiceSchema).min(1),
-    usage: z
-      .object({
-        prompt_tokens: z.number(),
-        completion_tokens: z.number(),
-        prompt_tokens_details: z.object({ cached_tokens: z.number().optional() }).passthrough().nullable().optional(),
-        completion_tokens_details: z.object({ reasoning_tokens: z.number().nullable().optional() }).passthrough().nullable().optional(),
-        cache_read_input_tokens: z.number().optional(),
-        cache_creation_input_tokens: z.number().optional(),
-      })
-      .passthrough()
-      .nullable()
-      .optional(),
-  })
-  .passthrough();
+const ChoiceSchema = onFirstUse(() =>
+  z.object({
+    message: z.looseObject({ content: z.optional(z.union([z.string(), z.null()])), refusal: z.optional(z.nullable(z.string())) }),
+    finish_reason: z.optional(z.nullable(z.string())),
+  }),
+);
+const CompletionSchema = onFirstUse(() =>
+  z.looseObject({
+    choices: z.array(ChoiceSchema).check(z.minLength(1)),
+    usage: z.optional(
+      z.nullable(
+        z.looseObject({
+          prompt_tokens: z.number(),
+          completion_tokens: z.number(),
+          prompt_tokens_details: z.optional(z.nullable(z.looseObject({ cached_tokens: z.optional(z.number()) }))),
+          completion_tokens_details: z.optional(z.nullable(z.looseObject({ reasoning_tokens: z.optional(z.nullable(z.number())) }))),
+          cache_read_input_tokens: z.optional(z.number()),
+          cache_creation_input_tokens: z.optional(z.number()),
+        }),
+      ),
+    ),
+  }),
+);
 
 type Completion = z.infer<typeof CompletionSchema>;
 
@@ -79,17 +83,13 @@ function classifyStatus(status: number): { kind: LlmErrorKind; retryable: boolea
 
 function guardrailChecks(error: unknown): string[] {
   const parsed = z
-    .object({ hook_results: z.object({ before_request_hooks: z.array(z.any()).optional(), after_request_hooks: z.array(z.any()).optional() }).passthrough() })
-    .passthrough()
+    .looseObject({ hook_results: z.looseObject({ before_request_hooks: z.optional(z.array(z.any())), after_request_hooks: z.optional(z.array(z.any())) }) })
     .safeParse(error);
   if (!parsed.success) return [];
   const hooks = [...(parsed.data.hook_results.before_request_hooks ?? []), ...(parsed.data.hook_results.after_request_hooks ?? [])];
   const ids: string[] = [];
   for (const hook of hooks) {
-    const checks = z
-      .object({ checks: z.array(z.object({ id: z.string(), verdict: z.boolean() }).passthrough()) })
-      .passthrough()
-      .safeParse(hook);
+    const checks = z.looseObject({ checks: z.array(z.looseObject({ id: z.string(), verdict: z.boolean() })) }).safeParse(hook);
     if (checks.success) for (const c of checks.data.checks) if (!c.verdict) ids.push(c.id);
   }
   return ids;
@@ -112,12 +112,32 @@ export function traceHeaders(trace: LlmRequest['trace']): Record<string, string>
   };
 }
 
+type Portkey = PortkeyAi.Portkey;
+
+// portkey-ai (with openai and ws, ~360 kB) is loaded on first use, not at cold start: deployed, it ships beside the
+// bundle (LAZY_MODULES). A gateway starts loading it when built, so it compiles while the first invocation's reads are in
+// flight, and its first call awaits the same load.
+let portkeyModule: Promise<typeof PortkeyAi> | undefined;
+const loadPortkey = (): Promise<typeof PortkeyAi> => {
+  portkeyModule ??= import('portkey-ai');
+  return portkeyModule;
+};
+
 export class PortkeyGateway implements LlmGateway {
   private readonly clients = new Map<string, Portkey>();
 
-  constructor(private readonly config: GatewayConfig) {}
+  constructor(private readonly config: GatewayConfig) {
+    // A failed load surfaces on the first call, which awaits the same promise.
+    loadPortkey().catch(() => {});
+  }
 
-  private clientFor(model: ModelSpec, timeoutMs: number, guardrails: Guardrails | undefined, portkeyConfig: string | undefined): Portkey {
+  private clientFor(
+    { Portkey }: typeof PortkeyAi,
+    model: ModelSpec,
+    timeoutMs: number,
+    guardrails: Guardrails | undefined,
+    portkeyConfig: string | undefined,
+  ): Portkey {
     const config = portkeyConfig ?? (guardrails ? JSON.stringify(guardrails) : undefined);
     const key = `${model.id}|${timeoutMs}|${config ?? ''}`;
     const existing = this.clients.get(key);
@@ -142,7 +162,7 @@ export class PortkeyGateway implements LlmGateway {
   }
 
   async complete(request: LlmRequest): Promise<LlmOutcome> {
-    const client = this.clientFor(request.model, request.timeoutMs, request.guardrails, request.portkeyConfig);
+    const client = this.clientFor(await loadPortkey(), request.model, request.timeoutMs, request.guardrails, request.portkeyConfig);
     const started = performance.now();
     const deadline = AbortSignal.timeout(request.timeoutMs + 2_000);
     const signal = request.signal ? AbortSignal.any([deadline, request.signal]) : deadline;

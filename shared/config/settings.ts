@@ -1,55 +1,59 @@
 // Settings: one schema for every tunable, its defaults, and how an environment's override (cdk.json) merges in.
-import { z } from 'zod';
+
 import { DEFAULT_POLICY, PolicyOverrideSchema, PolicySchema } from '../domain/criteria/index.js';
 import { DEFAULT_RUBRIC_WEIGHTS } from '../domain/judge.js';
 import { JudgeCascadeSchema } from '../domain/judge-cascade.js';
 import { ProviderLimitsSchema } from '../domain/limits.js';
 import { RateLimitSchema } from '../domain/rate-limit.js';
 import { PriceOverrideSchema } from '../domain/usage.js';
+import { onFirstUse } from '../schemas/on-first-use.js';
+import * as z from '../schemas/zod.js';
 import { DEFAULT_PROVIDER_LIMITS, PROVIDER_KEY_VARS } from './models.js';
 
-export const SettingsSchema = z.object({
-  /** provider call timeout */
-  callTimeoutMs: z.number().int().min(1000),
-  /** attempts before a retryable failure is stored as an error */
-  maxAttempts: z.number().int().min(1).max(20),
-  /** how long a worker holds a (run, capture, model) slot */
-  leaseMs: z.number().int().min(1000),
-  /** base and cap of the retry backoff, seconds */
-  backoffBaseSeconds: z.number().min(0),
-  backoffMaxSeconds: z.number().min(1),
-  priceOverrides: z.record(z.string(), PriceOverrideSchema),
-  policy: PolicySchema,
-  rubricWeights: z.object({ accuracy: z.number().min(0), relevance: z.number().min(0), clarity: z.number().min(0) }),
-  /** stop judging a candidate once its quality decision is settled (valid under repeated looks) */
-  sequentialJudging: z.boolean(),
-  /** after sequential judging, judge the recommended model's remaining answers and decide again on the full sample */
-  confirmRecommended: z.boolean(),
-  /** also judge each candidate answer against the baseline's, in both orders (win/tie/loss rates) */
-  pairwiseJudging: z.boolean(),
-  /** keep judge replies by a hash of (judge, prompt, answer) so a re-run does not pay twice for an identical answer */
-  cacheJudgeReplies: z.boolean().default(true),
-  /**
-   * cheap-judge-first cascade for runs that do not set `judge_cascade`: the cheap model judges first, the run's judge
-   * model only where the cheap verdict is close or inconsistent; null: every verdict from the run's judge model
-   */
-  judgeCascade: JudgeCascadeSchema.nullable().default(null),
-  /** judge calls per ScoreQuality invocation */
-  judgeBatch: z.number().int().min(1),
-  /** prompts per sequential look: small enough that a clear decision can stop judging early */
-  judgeLook: z.number().int().min(1),
-  /** judge calls in flight at once in one ScoreQuality invocation */
-  judgeConcurrency: z.number().int().min(1).max(64),
-  retentionDays: z.number().int().min(1),
-  /** capture tag whose values split recommendations into segments (e.g. use_case) */
-  segmentTag: z.string().min(1),
-  /** per provider (or "model:<id>") concurrency, requests/min, tokens/min */
-  providerLimits: ProviderLimitsSchema,
-  /** per-tenant request rate on the HTTP API (a token bucket in DynamoDB shared by every container): over it → 429 */
-  tenantRateLimit: RateLimitSchema,
-  /** true when the providers behind the gateway are the simulator (set by the local stack, never by configuration) */
-  simulated: z.boolean(),
-});
+export const SettingsSchema = onFirstUse(() =>
+  z.object({
+    /** provider call timeout */
+    callTimeoutMs: z.number().check(z.int(), z.gte(1000)),
+    /** attempts before a retryable failure is stored as an error */
+    maxAttempts: z.number().check(z.int(), z.gte(1), z.lte(20)),
+    /** how long a worker holds a (run, capture, model) slot */
+    leaseMs: z.number().check(z.int(), z.gte(1000)),
+    /** base and cap of the retry backoff, seconds */
+    backoffBaseSeconds: z.number().check(z.gte(0)),
+    backoffMaxSeconds: z.number().check(z.gte(1)),
+    priceOverrides: z.record(z.string(), PriceOverrideSchema),
+    policy: PolicySchema,
+    rubricWeights: z.object({ accuracy: z.number().check(z.gte(0)), relevance: z.number().check(z.gte(0)), clarity: z.number().check(z.gte(0)) }),
+    /** stop judging a candidate once its quality decision is settled (valid under repeated looks) */
+    sequentialJudging: z.boolean(),
+    /** after sequential judging, judge the recommended model's remaining answers and decide again on the full sample */
+    confirmRecommended: z.boolean(),
+    /** also judge each candidate answer against the baseline's, in both orders (win/tie/loss rates) */
+    pairwiseJudging: z.boolean(),
+    /** keep judge replies by a hash of (judge, prompt, answer) so a re-run does not pay twice for an identical answer */
+    cacheJudgeReplies: z._default(z.boolean(), true),
+    /**
+     * cheap-judge-first cascade for runs that do not set `judge_cascade`: the cheap model judges first, the run's judge
+     * model only where the cheap verdict is close or inconsistent; null: every verdict from the run's judge model
+     */
+    judgeCascade: z._default(z.nullable(JudgeCascadeSchema), null),
+    /** judge calls per ScoreQuality invocation */
+    judgeBatch: z.number().check(z.int(), z.gte(1)),
+    /** prompts per sequential look: small enough that a clear decision can stop judging early */
+    judgeLook: z.number().check(z.int(), z.gte(1)),
+    /** judge calls in flight at once in one ScoreQuality invocation */
+    judgeConcurrency: z.number().check(z.int(), z.gte(1), z.lte(64)),
+    retentionDays: z.number().check(z.int(), z.gte(1)),
+    /** capture tag whose values split recommendations into segments (e.g. use_case) */
+    segmentTag: z.string().check(z.minLength(1)),
+    /** per provider (or "model:<id>") concurrency, requests/min, tokens/min */
+    providerLimits: ProviderLimitsSchema,
+    /** per-tenant request rate on the HTTP API (a token bucket in DynamoDB shared by every container): over it → 429 */
+    tenantRateLimit: RateLimitSchema,
+    /** true when the providers behind the gateway are the simulator (set by the local stack, never by configuration) */
+    simulated: z.boolean(),
+  }),
+);
 export type Settings = z.infer<typeof SettingsSchema>;
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -77,7 +81,9 @@ export const DEFAULT_SETTINGS: Settings = {
 };
 
 /** An environment's override: any subset; the policy merges key by key over the default policy. */
-export const SettingsOverrideSchema = SettingsSchema.omit({ simulated: true, policy: true }).extend({ policy: PolicyOverrideSchema }).partial();
+export const SettingsOverrideSchema = onFirstUse(() =>
+  z.partial(z.extend(z.omit(SettingsSchema, { simulated: true, policy: true }), { policy: PolicyOverrideSchema })),
+);
 export type SettingsOverride = z.infer<typeof SettingsOverrideSchema>;
 
 export function mergeSettings(base: Settings, override: SettingsOverride): Settings {

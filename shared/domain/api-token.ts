@@ -1,5 +1,6 @@
 // API tokens: their wire format, scopes, expiry, and the authorizer's decision. Pure: no crypto, no I/O.
-import { z } from 'zod';
+import { onFirstUse } from '../schemas/on-first-use.js';
+import * as z from '../schemas/zod.js';
 
 /** `capture`: may only send traffic (POST /v1/captures); `full`: every route of its tenant. */
 export const TOKEN_SCOPES = ['capture', 'full'] as const;
@@ -9,18 +10,20 @@ export type TokenScope = (typeof TOKEN_SCOPES)[number];
 export const CAPTURE_ROUTE_KEY = 'POST /v1/captures';
 
 /** What is stored for a token: never the secret, only its SHA-256 hash. */
-export const TokenRecordSchema = z.object({
-  id: z.string(),
-  tenantId: z.string(),
-  label: z.string(),
-  scope: z.enum(TOKEN_SCOPES),
-  secretHash: z.string().regex(/^[0-9a-f]{64}$/),
-  createdAt: z.string(),
-  /** ISO time after which the token no longer authenticates; null: never expires */
-  expiresAt: z.string().nullable(),
-  /** ISO time of revocation; null while active */
-  revokedAt: z.string().nullable(),
-});
+export const TokenRecordSchema = onFirstUse(() =>
+  z.object({
+    id: z.string(),
+    tenantId: z.string(),
+    label: z.string(),
+    scope: z.enum(TOKEN_SCOPES),
+    secretHash: z.string().check(z.regex(/^[0-9a-f]{64}$/)),
+    createdAt: z.string(),
+    /** ISO time after which the token no longer authenticates; null: never expires */
+    expiresAt: z.nullable(z.string()),
+    /** ISO time of revocation; null while active */
+    revokedAt: z.nullable(z.string()),
+  }),
+);
 export type TokenRecord = z.infer<typeof TokenRecordSchema>;
 
 /** A token as listed (no hash). */

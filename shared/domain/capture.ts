@@ -1,38 +1,44 @@
 // Normalising a capture for storage: text-only messages, a stable content id, and the compressed body.
+
 import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { z } from 'zod';
+import { onFirstUse } from '../schemas/on-first-use.js';
+import * as z from '../schemas/zod.js';
 import { type TokenUsage, TokenUsageSchema } from './usage.js';
 
 export const ROLES = ['system', 'user', 'assistant', 'tool', 'developer'] as const;
 
-export const ChatMessageSchema = z.object({
-  role: z.enum(ROLES),
-  /** the text models are sent and judges read (text parts joined by newlines) */
-  content: z.string(),
-  /** the message's text parts as sent, when it came as parts: kept, never silently flattened away */
-  parts: z.array(z.object({ type: z.literal('text'), text: z.string() })).optional(),
-});
+export const ChatMessageSchema = onFirstUse(() =>
+  z.object({
+    role: z.enum(ROLES),
+    /** the text models are sent and judges read (text parts joined by newlines) */
+    content: z.string(),
+    /** the message's text parts as sent, when it came as parts: kept, never silently flattened away */
+    parts: z.optional(z.array(z.object({ type: z.literal('text'), text: z.string() }))),
+  }),
+);
 export type ChatMessage = z.infer<typeof ChatMessageSchema>;
 
 /** A capture as stored: text-only messages, the completion it got, and what is known about the call. */
-export const StoredCaptureSchema = z.object({
-  id: z.string(),
-  model: z.string(),
-  messages: z.array(ChatMessageSchema),
-  completion: z.string(),
-  usage: TokenUsageSchema.nullable(),
-  latency_ms: z.number().nullable(),
-  tags: z.record(z.string(), z.string()),
-  conversation_id: z.string().nullable(),
-  /** the end user the call was made for, when the client said */
-  user: z.string().nullable().default(null),
-  /** the client's own metadata, as sent */
-  metadata: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
-  captured_at: z.string(),
-  /** hash of the content as the client sent it (see captureContentHash); absent on captures stored before it existed */
-  content_hash: z.string().optional(),
-});
+export const StoredCaptureSchema = onFirstUse(() =>
+  z.object({
+    id: z.string(),
+    model: z.string(),
+    messages: z.array(ChatMessageSchema),
+    completion: z.string(),
+    usage: z.nullable(TokenUsageSchema),
+    latency_ms: z.nullable(z.number()),
+    tags: z.record(z.string(), z.string()),
+    conversation_id: z.nullable(z.string()),
+    /** the end user the call was made for, when the client said */
+    user: z._default(z.nullable(z.string()), null),
+    /** the client's own metadata, as sent */
+    metadata: z._default(z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])), {}),
+    captured_at: z.string(),
+    /** hash of the content as the client sent it (see captureContentHash); absent on captures stored before it existed */
+    content_hash: z.optional(z.string()),
+  }),
+);
 export type StoredCapture = z.infer<typeof StoredCaptureSchema>;
 
 /** What a time-window selection returns for each capture: enough to plan a run without reading bodies. */

@@ -1,18 +1,21 @@
 // Cheap-judge-first cascade: a small judge answers first; the strong judge (the run's judge_model) is asked only where
 // the cheap verdict could change the decision — a pair of rubric scores too close to call, pairwise orders that
 // disagree or tie, or a reply the cheap judge could not get into shape. Pure decisions; the calls live in use cases.
-import { z } from 'zod';
+import { onFirstUse } from '../schemas/on-first-use.js';
+import * as z from '../schemas/zod.js';
 import type { PairwiseChoice } from './pairwise.js';
 
-export const JudgeCascadeSchema = z.strictObject({
-  /** the small judge asked first (e.g. gpt-4o-mini); the run's judge_model is the strong judge */
-  cheap_model: z.string().min(1).max(100),
-  /**
-   * a capture's rubric scores are escalated when any candidate's cheap score is within this of the baseline's (a
-   * near-tie the cheap judge's noise could flip); 0 escalates only unparseable replies
-   */
-  margin: z.number().min(0).max(1).default(0.03),
-});
+export const JudgeCascadeSchema = onFirstUse(() =>
+  z.strictObject({
+    /** the small judge asked first (e.g. gpt-4o-mini); the run's judge_model is the strong judge */
+    cheap_model: z.string().check(z.minLength(1), z.maxLength(100)),
+    /**
+     * a capture's rubric scores are escalated when any candidate's cheap score is within this of the baseline's (a
+     * near-tie the cheap judge's noise could flip); 0 escalates only unparseable replies
+     */
+    margin: z._default(z.number().check(z.gte(0), z.lte(1)), 0.03),
+  }),
+);
 export type JudgeCascade = z.infer<typeof JudgeCascadeSchema>;
 
 /** Counts of the cascade's work, kept on the run and shown in the record. */

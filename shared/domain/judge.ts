@@ -1,16 +1,19 @@
 // Rubric judge: the prompt it sends and the verdict it accepts. The evaluated answer is untrusted data.
-import { z } from 'zod';
+import { onFirstUse } from '../schemas/on-first-use.js';
+import * as z from '../schemas/zod.js';
 
 export type RubricWeights = { accuracy: number; relevance: number; clarity: number };
 export const DEFAULT_RUBRIC_WEIGHTS: RubricWeights = { accuracy: 0.4, relevance: 0.35, clarity: 0.25 };
 
-export const RubricVerdictSchema = z.object({
-  accuracy: z.number().min(0).max(1),
-  relevance: z.number().min(0).max(1),
-  clarity: z.number().min(0).max(1),
-  /** the judge's one-sentence reason, shown beside the scores (never used to compute them) */
-  rationale: z.string().max(600).optional(),
-});
+export const RubricVerdictSchema = onFirstUse(() =>
+  z.object({
+    accuracy: z.number().check(z.gte(0), z.lte(1)),
+    relevance: z.number().check(z.gte(0), z.lte(1)),
+    clarity: z.number().check(z.gte(0), z.lte(1)),
+    /** the judge's one-sentence reason, shown beside the scores (never used to compute them) */
+    rationale: z.optional(z.string().check(z.maxLength(600))),
+  }),
+);
 export type RubricVerdict = z.infer<typeof RubricVerdictSchema>;
 
 import type { ChatMessage } from './capture.js';
@@ -67,7 +70,7 @@ export function parseRubricVerdict(text: string): RubricVerdict | null {
   } catch {
     return null;
   }
-  const loose = z.object({ accuracy: z.number(), relevance: z.number(), clarity: z.number(), rationale: z.unknown().optional() }).safeParse(raw);
+  const loose = z.object({ accuracy: z.number(), relevance: z.number(), clarity: z.number(), rationale: z.optional(z.unknown()) }).safeParse(raw);
   if (!loose.success) return null;
   const values = [loose.data.accuracy, loose.data.relevance, loose.data.clarity];
   const scale = values.some((v) => v > 1) && values.every((v) => v <= 10) ? 10 : 1;

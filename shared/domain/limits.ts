@@ -1,19 +1,22 @@
 // Provider limits as data: per provider, optionally per model. Which limit applies to a call, and how big it is.
-import { z } from 'zod';
+import { onFirstUse } from '../schemas/on-first-use.js';
+import * as z from '../schemas/zod.js';
 import type { ModelSpec } from './model.js';
 
-export const ProviderLimitSchema = z.object({
-  /** calls in flight at once, across every worker */
-  maxConcurrency: z.number().int().min(1).optional(),
-  /** requests per minute */
-  rpm: z.number().int().min(1).optional(),
-  /** tokens per minute (prompt tokens + max_tokens, as providers count them) */
-  tpm: z.number().int().min(1).optional(),
-});
+export const ProviderLimitSchema = onFirstUse(() =>
+  z.object({
+    /** calls in flight at once, across every worker */
+    maxConcurrency: z.optional(z.number().check(z.int(), z.gte(1))),
+    /** requests per minute */
+    rpm: z.optional(z.number().check(z.int(), z.gte(1))),
+    /** tokens per minute (prompt tokens + max_tokens, as providers count them) */
+    tpm: z.optional(z.number().check(z.int(), z.gte(1))),
+  }),
+);
 export type ProviderLimit = z.infer<typeof ProviderLimitSchema>;
 
 /** Keys: a provider slug ("openai") or "model:<catalog id>" for a model-specific limit. */
-export const ProviderLimitsSchema = z.record(z.string(), ProviderLimitSchema);
+export const ProviderLimitsSchema = onFirstUse(() => z.record(z.string(), ProviderLimitSchema));
 export type ProviderLimits = Readonly<Record<string, ProviderLimit>>;
 
 /** The limit for a model and the key its counters live under; the model's own entry wins over its provider's. */

@@ -1,44 +1,47 @@
 // Per-model metrics, accumulated one result at a time so memory stays bounded by numbers, not texts.
-import { z } from 'zod';
+import { onFirstUse } from '../schemas/on-first-use.js';
+import * as z from '../schemas/zod.js';
 import type { ReplayResult } from './result.js';
 import { percentile } from './stats.js';
 
 /** One model's numbers over a run: counts by outcome, judged quality, cost, tokens, latency and rates. */
-export const ModelMetricsSchema = z.object({
-  model: z.string(),
-  is_baseline: z.boolean(),
-  results: z.number(),
-  ok: z.number(),
-  refused: z.number(),
-  partial_refusals: z.number(),
-  /** refusal verdicts that went to the LLM second opinion (low detector confidence) */
-  refusal_second_opinions: z.number().optional(),
-  guardrail_blocked: z.number(),
-  errors: z.number(),
-  error_kinds: z.record(z.string(), z.number()),
-  skipped: z.number(),
-  scored: z.number(),
-  unscored: z.number(),
-  /** answers left unjudged because sequential judging had already settled this model's decision */
-  not_judged: z.number(),
-  /** pairwise verdicts against the baseline (both orders must agree for a win or loss) */
-  pairwise: z.object({ win: z.number(), tie: z.number(), loss: z.number() }),
-  quality_mean: z.number().nullable(),
-  cost_known: z.boolean(),
-  cost_usd_total: z.number().nullable(),
-  cost_per_1k_requests_usd: z.number().nullable(),
-  input_tokens: z.number(),
-  output_tokens: z.number(),
-  latency_ms_p50: z.number().nullable(),
-  latency_ms_p95: z.number().nullable(),
-  latency_ms_p99: z.number().nullable(),
-  /** the part of latency outside the provider's own processing, where the provider reports it */
-  gateway_latency_ms_p50: z.number().nullable(),
-  gateway_latency_ms_p95: z.number().nullable(),
-  refusal_rate: z.number(),
-  error_rate: z.number(),
-  guardrail_block_rate: z.number(),
-});
+export const ModelMetricsSchema = onFirstUse(() =>
+  z.object({
+    model: z.string(),
+    is_baseline: z.boolean(),
+    results: z.number(),
+    ok: z.number(),
+    refused: z.number(),
+    partial_refusals: z.number(),
+    /** refusal verdicts that went to the LLM second opinion (low detector confidence) */
+    refusal_second_opinions: z.optional(z.number()),
+    guardrail_blocked: z.number(),
+    errors: z.number(),
+    error_kinds: z.record(z.string(), z.number()),
+    skipped: z.number(),
+    scored: z.number(),
+    unscored: z.number(),
+    /** answers left unjudged because sequential judging had already settled this model's decision */
+    not_judged: z.number(),
+    /** pairwise verdicts against the baseline (both orders must agree for a win or loss) */
+    pairwise: z.object({ win: z.number(), tie: z.number(), loss: z.number() }),
+    quality_mean: z.nullable(z.number()),
+    cost_known: z.boolean(),
+    cost_usd_total: z.nullable(z.number()),
+    cost_per_1k_requests_usd: z.nullable(z.number()),
+    input_tokens: z.number(),
+    output_tokens: z.number(),
+    latency_ms_p50: z.nullable(z.number()),
+    latency_ms_p95: z.nullable(z.number()),
+    latency_ms_p99: z.nullable(z.number()),
+    /** the part of latency outside the provider's own processing, where the provider reports it */
+    gateway_latency_ms_p50: z.nullable(z.number()),
+    gateway_latency_ms_p95: z.nullable(z.number()),
+    refusal_rate: z.number(),
+    error_rate: z.number(),
+    guardrail_block_rate: z.number(),
+  }),
+);
 export type ModelMetrics = z.infer<typeof ModelMetricsSchema>;
 
 /** A growable Float64Array: 8 bytes a value, no per-value objects. */

@@ -1,5 +1,6 @@
 // Pairwise judge: which of two answers is better, asked in both orders. A win counts only when both orders agree.
-import { z } from 'zod';
+import { onFirstUse } from '../schemas/on-first-use.js';
+import * as z from '../schemas/zod.js';
 import { type ChatMessage, JUDGE_MARKER, neutralizeDelimiters } from './judge.js';
 
 export const PAIRWISE_MARKER = `${JUDGE_MARKER} (pairwise)`;
@@ -38,7 +39,7 @@ export function buildPairwiseJudgeMessages(conversation: readonly ChatMessage[],
   ];
 }
 
-const Verdict = z.object({ winner: z.string() });
+const Verdict = onFirstUse(() => z.object({ winner: z.string() }));
 export type PairwiseChoice = 'A' | 'B' | 'tie';
 
 export function parsePairwiseVerdict(text: string): PairwiseChoice | null {

@@ -1,8 +1,9 @@
 // A token bucket per tenant: `ratePerSecond` refill, `burst` capacity. Pure arithmetic; the store keeps the state.
 
-import { z } from 'zod';
+import { onFirstUse } from '../schemas/on-first-use.js';
+import * as z from '../schemas/zod.js';
 
-export const RateLimitSchema = z.object({ ratePerSecond: z.number().positive(), burst: z.number().int().min(1) });
+export const RateLimitSchema = onFirstUse(() => z.object({ ratePerSecond: z.number().check(z.positive()), burst: z.number().check(z.int(), z.gte(1)) }));
 export type RateLimit = z.infer<typeof RateLimitSchema>;
 
 /** Bucket state: tokens left at time `at` (ms). */

@@ -1,6 +1,7 @@
 // The recommendation policy applied to a run's metrics, and the record it writes (ARCHITECTURE: "Recommendation record").
 // The policy's tests come from the criteria (./criteria); the headline (cost saving and quality impact) is the seed's.
-import { z } from 'zod';
+import { onFirstUse } from '../schemas/on-first-use.js';
+import * as z from '../schemas/zod.js';
 import { pct, round1 } from './criteria/criterion.js';
 import {
   type AnyCriterion,
@@ -17,105 +18,115 @@ import { JudgingSchema } from './run-metrics.js';
 
 export { type Comparison, DEFAULT_POLICY, type RecommendationPolicy, SEED_POLICY } from './criteria/index.js';
 
-const IntervalSchema = z.tuple([z.number(), z.number()]);
+const IntervalSchema = onFirstUse(() => z.tuple([z.number(), z.number()]));
 
 // An alternative reads: the verdict, then every criterion's fields, then the candidate's own numbers.
-const AlternativeHeadSchema = z.object({ model: z.string(), qualifies: z.boolean(), reason: z.string() });
-const AlternativeTailSchema = z.object({
-  expected_reliability: z.object({ success_rate: z.number(), refusal_rate: z.number(), error_rate: z.number(), guardrail_block_rate: z.number() }),
-  cost_per_1k_requests_usd: z.number().nullable(),
-  quality_mean: z.number().nullable(),
-  /** pairwise verdicts vs the baseline's answers, percent (a win or loss needs both orders to agree) */
-  pairwise: z.object({ win_rate: z.number(), tie_rate: z.number(), loss_rate: z.number(), n: z.number() }).nullable(),
-  latency_ms_p50: z.number().nullable(),
-  latency_ms_p95: z.number().nullable(),
-  sample_size: z.number(),
-});
+const AlternativeHeadSchema = onFirstUse(() => z.object({ model: z.string(), qualifies: z.boolean(), reason: z.string() }));
+const AlternativeTailSchema = onFirstUse(() =>
+  z.object({
+    expected_reliability: z.object({ success_rate: z.number(), refusal_rate: z.number(), error_rate: z.number(), guardrail_block_rate: z.number() }),
+    cost_per_1k_requests_usd: z.nullable(z.number()),
+    quality_mean: z.nullable(z.number()),
+    /** pairwise verdicts vs the baseline's answers, percent (a win or loss needs both orders to agree) */
+    pairwise: z.nullable(z.object({ win_rate: z.number(), tie_rate: z.number(), loss_rate: z.number(), n: z.number() })),
+    latency_ms_p50: z.nullable(z.number()),
+    latency_ms_p95: z.nullable(z.number()),
+    sample_size: z.number(),
+  }),
+);
 
 /** Every candidate with its numbers and the reason it was or was not chosen; criteria add their own fields. */
 export type Alternative = z.infer<typeof AlternativeHeadSchema> & CriteriaFields & z.infer<typeof AlternativeTailSchema>;
 
 // Fields of criteria every record shows read back as null when a record older than the criterion lacks them.
 const criteriaShape = Object.fromEntries(
-  (CRITERIA as readonly AnyCriterion[]).flatMap((c) => Object.entries(c.fields.shape).map(([k, s]) => [k, c.always ? (s as z.ZodNullable).default(null) : s])),
+  (CRITERIA as readonly AnyCriterion[]).flatMap((c) =>
+    Object.entries(c.fields.shape).map(([k, s]) => [k, c.always ? z._default(s as z.ZodMiniNullable, null) : s]),
+  ),
 );
-export const AlternativeSchema = z.object({
-  ...AlternativeHeadSchema.shape,
-  ...criteriaShape,
-  ...AlternativeTailSchema.shape,
-}) as unknown as z.ZodType<Alternative>;
+export const AlternativeSchema = onFirstUse(
+  () =>
+    z.object({
+      ...AlternativeHeadSchema.shape,
+      ...criteriaShape,
+      ...AlternativeTailSchema.shape,
+    }) as unknown as z.ZodMiniType<Alternative>,
+);
 
-export const TrafficVolumeSchema = z.object({ requests_per_month: z.number(), basis: z.string() });
+export const TrafficVolumeSchema = onFirstUse(() => z.object({ requests_per_month: z.number(), basis: z.string() }));
 export type TrafficVolume = z.infer<typeof TrafficVolumeSchema>;
 
-export const RecommendationRecordSchema = z.object({
-  baseline_model: z.string(),
-  /** `captured`: the baseline's answers are the captured completions (not replayed); `replayed`: it was called again */
-  baseline_source: z.enum(['replayed', 'captured']).default('replayed'),
-  recommended_model: z.string().nullable(),
-  reasoning: z.string(),
-  projected_cost_saving_percent: z.number().nullable(),
-  quality_impact_percent: z.number().nullable(),
-  quality_impact_ci95: IntervalSchema.nullable(),
-  projected_cost_saving_ci95: IntervalSchema.nullable(),
-  expected_reliability: z.object({ success_rate: z.number(), refusal_rate: z.number() }).nullable(),
-  sample_size: z.number(),
-  projected_monthly: z
-    .object({
-      requests: z.number(),
-      baseline_cost_usd: z.number(),
-      recommended_cost_usd: z.number().nullable(),
-      saving_usd: z.number().nullable(),
-      basis: z.string(),
-    })
-    .nullable(),
-  pareto_frontier: z.array(z.object({ model: z.string(), cost_per_1k_requests_usd: z.number(), quality_mean: z.number() })),
-  upgrade: z
-    .object({
-      model: z.string(),
-      quality_gain_percent: z.number(),
-      quality_gain_ci95: IntervalSchema,
-      cost_change_percent: z.number().nullable(),
-      reasoning: z.string(),
-    })
-    .nullable(),
-  segments: z.array(z.object({ segment: z.string(), sample_size: z.number(), recommended_model: z.string().nullable(), reasoning: z.string() })),
-  /**
-   * judge calls made against judging every answer (sequential judging stops once decisions are settled);
-   * confirmed_model: the model whose remaining answers were judged after the sequential decision, before deciding again
-   */
-  judging: JudgingSchema.extend({ confirmed_model: z.string().nullable().optional() }).nullable(),
-  policy: PolicySchema,
-  alternatives: z.array(AlternativeSchema),
-  simulated: z.boolean(),
-  generated_at: z.string(),
-  /** the run's budget and its spend (provider + judge) when the record was written; absent on older records */
-  budget: z
-    .object({
-      budget_usd: z.number().nullable(),
-      provider_usd: z.number(),
-      judge_usd: z.number(),
-      total_usd: z.number(),
-      remaining_usd: z.number().nullable(),
-      reached: z.boolean(),
-    })
-    .optional(),
-  /** what the evaluation cost (replays + judging) and the days of projected saving that pay for it; absent on older records */
-  evaluation_spend: z.object({ replay_usd: z.number(), judge_usd: z.number(), total_usd: z.number(), payback_days: z.number().nullable() }).optional(),
-  /** the cheap-judge-first cascade, when the run used one: answers and pairs judged cheap alone vs escalated */
-  judge_cascade: z
-    .object({
-      cheap_model: z.string(),
-      strong_model: z.string(),
-      margin: z.number(),
-      rubric_cheap: z.number(),
-      rubric_escalated: z.number(),
-      pairwise_cheap: z.number(),
-      pairwise_escalated: z.number(),
-    })
-    .nullable()
-    .optional(),
-});
+export const RecommendationRecordSchema = onFirstUse(() =>
+  z.object({
+    baseline_model: z.string(),
+    /** `captured`: the baseline's answers are the captured completions (not replayed); `replayed`: it was called again */
+    baseline_source: z._default(z.enum(['replayed', 'captured']), 'replayed'),
+    recommended_model: z.nullable(z.string()),
+    reasoning: z.string(),
+    projected_cost_saving_percent: z.nullable(z.number()),
+    quality_impact_percent: z.nullable(z.number()),
+    quality_impact_ci95: z.nullable(IntervalSchema),
+    projected_cost_saving_ci95: z.nullable(IntervalSchema),
+    expected_reliability: z.nullable(z.object({ success_rate: z.number(), refusal_rate: z.number() })),
+    sample_size: z.number(),
+    projected_monthly: z.nullable(
+      z.object({
+        requests: z.number(),
+        baseline_cost_usd: z.number(),
+        recommended_cost_usd: z.nullable(z.number()),
+        saving_usd: z.nullable(z.number()),
+        basis: z.string(),
+      }),
+    ),
+    pareto_frontier: z.array(z.object({ model: z.string(), cost_per_1k_requests_usd: z.number(), quality_mean: z.number() })),
+    upgrade: z.nullable(
+      z.object({
+        model: z.string(),
+        quality_gain_percent: z.number(),
+        quality_gain_ci95: IntervalSchema,
+        cost_change_percent: z.nullable(z.number()),
+        reasoning: z.string(),
+      }),
+    ),
+    segments: z.array(z.object({ segment: z.string(), sample_size: z.number(), recommended_model: z.nullable(z.string()), reasoning: z.string() })),
+    /**
+     * judge calls made against judging every answer (sequential judging stops once decisions are settled);
+     * confirmed_model: the model whose remaining answers were judged after the sequential decision, before deciding again
+     */
+    judging: z.nullable(z.extend(JudgingSchema, { confirmed_model: z.optional(z.nullable(z.string())) })),
+    policy: PolicySchema,
+    alternatives: z.array(AlternativeSchema),
+    simulated: z.boolean(),
+    generated_at: z.string(),
+    /** the run's budget and its spend (provider + judge) when the record was written; absent on older records */
+    budget: z.optional(
+      z.object({
+        budget_usd: z.nullable(z.number()),
+        provider_usd: z.number(),
+        judge_usd: z.number(),
+        total_usd: z.number(),
+        remaining_usd: z.nullable(z.number()),
+        reached: z.boolean(),
+      }),
+    ),
+    /** what the evaluation cost (replays + judging) and the days of projected saving that pay for it; absent on older records */
+    evaluation_spend: z.optional(z.object({ replay_usd: z.number(), judge_usd: z.number(), total_usd: z.number(), payback_days: z.nullable(z.number()) })),
+    /** the cheap-judge-first cascade, when the run used one: answers and pairs judged cheap alone vs escalated */
+    judge_cascade: z.optional(
+      z.nullable(
+        z.object({
+          cheap_model: z.string(),
+          strong_model: z.string(),
+          margin: z.number(),
+          rubric_cheap: z.number(),
+          rubric_escalated: z.number(),
+          pairwise_cheap: z.number(),
+          pairwise_escalated: z.number(),
+        }),
+      ),
+    ),
+  }),
+);
 export type RecommendationRecord = Omit<z.infer<typeof RecommendationRecordSchema>, 'policy' | 'alternatives'> & {
   policy: RecommendationPolicy;
   alternatives: Alternative[];

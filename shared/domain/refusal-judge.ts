@@ -1,5 +1,6 @@
 // The optional LLM second opinion on a borderline refusal verdict. The response is untrusted, delimited data.
-import { z } from 'zod';
+import { onFirstUse } from '../schemas/on-first-use.js';
+import * as z from '../schemas/zod.js';
 import { type ChatMessage, neutralizeDelimiters } from './judge.js';
 import { type RefusalClass, type RefusalVerdict, SECOND_OPINION_BELOW } from './refusal.js';
 
@@ -39,7 +40,7 @@ export function buildRefusalJudgeMessages(prompt: string, response: string): Cha
   ];
 }
 
-const Opinion = z.object({ refusal: z.enum(['none', 'full', 'partial']) });
+const Opinion = onFirstUse(() => z.object({ refusal: z.enum(['none', 'full', 'partial']) }));
 
 export function parseRefusalOpinion(text: string): RefusalClass | null {
   const match = text.match(/\{[\s\S]*?\}/);

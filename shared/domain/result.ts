@@ -1,52 +1,57 @@
 // The stored result of one (run, capture, model), and the results written without calling a provider.
-import { z } from 'zod';
+import { onFirstUse } from '../schemas/on-first-use.js';
+import * as z from '../schemas/zod.js';
 import { REFUSAL_CLASSES } from './refusal-classes.js';
 import { TokenUsageSchema } from './usage.js';
 
 export const RESULT_STATUSES = ['ok', 'refused', 'guardrail_blocked', 'error', 'skipped'] as const;
 export type ResultStatus = (typeof RESULT_STATUSES)[number];
 
-export const JudgeScoresSchema = z.object({
-  accuracy: z.number(),
-  relevance: z.number(),
-  clarity: z.number(),
-  rationale: z.string().optional(),
-  /** the judge model that gave these scores (with a judge cascade: the cheap or the strong judge) */
-  judged_by: z.string().optional(),
-});
+export const JudgeScoresSchema = onFirstUse(() =>
+  z.object({
+    accuracy: z.number(),
+    relevance: z.number(),
+    clarity: z.number(),
+    rationale: z.optional(z.string()),
+    /** the judge model that gave these scores (with a judge cascade: the cheap or the strong judge) */
+    judged_by: z.optional(z.string()),
+  }),
+);
 export const PAIRWISE_OUTCOMES = ['win', 'tie', 'loss'] as const;
 export type PairwiseOutcome = (typeof PAIRWISE_OUTCOMES)[number];
 
 /** The one result of a (run, capture, model): what the model answered, how it was classified, what it cost. */
-export const ReplayResultSchema = z.object({
-  run_id: z.string(),
-  capture_id: z.string(),
-  model: z.string(),
-  status: z.enum(RESULT_STATUSES),
-  answer: z.string(),
-  finish_reason: z.string().nullable(),
-  refusal: z.enum(REFUSAL_CLASSES),
-  refusal_signals: z.array(z.string()),
-  /** the detector's confidence in `refusal` (0–1); absent on results stored before it existed */
-  refusal_confidence: z.number().nullable().optional(),
-  usage: TokenUsageSchema.nullable(),
-  cost_usd: z.number().nullable(),
-  latency_ms: z.number().nullable(),
-  gateway_latency_ms: z.number().nullable(),
-  error_kind: z.string().nullable(),
-  error_status: z.number().nullable(),
-  guardrail_checks: z.array(z.string()),
-  attempts: z.number(),
-  stored_at: z.string(),
-  /** the capture's segment (its tag named by settings.segmentTag) and conversation, for segments and clustering */
-  segment: z.string().nullable().optional(),
-  conversation_id: z.string().nullable().optional(),
-  quality: z.number().nullable().optional(),
-  judge: JudgeScoresSchema.nullable().optional(),
-  judge_status: z.enum(['scored', 'unscored']).optional(),
-  /** pairwise verdict against the baseline's answer, both orders combined */
-  pairwise: z.enum(PAIRWISE_OUTCOMES).nullable().optional(),
-});
+export const ReplayResultSchema = onFirstUse(() =>
+  z.object({
+    run_id: z.string(),
+    capture_id: z.string(),
+    model: z.string(),
+    status: z.enum(RESULT_STATUSES),
+    answer: z.string(),
+    finish_reason: z.nullable(z.string()),
+    refusal: z.enum(REFUSAL_CLASSES),
+    refusal_signals: z.array(z.string()),
+    /** the detector's confidence in `refusal` (0–1); absent on results stored before it existed */
+    refusal_confidence: z.optional(z.nullable(z.number())),
+    usage: z.nullable(TokenUsageSchema),
+    cost_usd: z.nullable(z.number()),
+    latency_ms: z.nullable(z.number()),
+    gateway_latency_ms: z.nullable(z.number()),
+    error_kind: z.nullable(z.string()),
+    error_status: z.nullable(z.number()),
+    guardrail_checks: z.array(z.string()),
+    attempts: z.number(),
+    stored_at: z.string(),
+    /** the capture's segment (its tag named by settings.segmentTag) and conversation, for segments and clustering */
+    segment: z.optional(z.nullable(z.string())),
+    conversation_id: z.optional(z.nullable(z.string())),
+    quality: z.optional(z.nullable(z.number())),
+    judge: z.optional(z.nullable(JudgeScoresSchema)),
+    judge_status: z.optional(z.enum(['scored', 'unscored'])),
+    /** pairwise verdict against the baseline's answer, both orders combined */
+    pairwise: z.optional(z.nullable(z.enum(PAIRWISE_OUTCOMES))),
+  }),
+);
 export type ReplayResult = z.infer<typeof ReplayResultSchema>;
 
 /** What ScoreQuality writes onto a result. */

@@ -1,46 +1,50 @@
 // A new run record: what was asked, how much work it expects, when it must end, every counter at zero.
-import { z } from 'zod';
+
 import { ReplayRequestSchema } from '../schemas/api.js';
+import { onFirstUse } from '../schemas/on-first-use.js';
+import * as z from '../schemas/zod.js';
 
 export const RUN_STATUSES = ['running', 'aggregating', 'completed', 'partial', 'failed'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
 /** A replay run: what was asked, the work it expects, its counters and how it ended. Defaults read older items. */
-export const RunRecordSchema = z.object({
-  tenant_id: z.string(),
-  run_id: z.string(),
-  status: z.enum(RUN_STATUSES),
-  reasons: z.array(z.string()),
-  request: ReplayRequestSchema.extend({ baseline_model: z.string() }),
-  models: z.array(z.string()),
-  expected: z.number(),
-  captures: z.number(),
-  stored: z.number(),
-  cost_usd: z.number(),
-  double_calls: z.number(),
-  /** USD reserved against the budget (estimates of calls in flight + actual cost of finished ones) */
-  reserved_usd: z.number().default(0),
-  judge_cost_usd: z.number().default(0),
-  /** a judge call was not made because its reservation would have passed the budget */
-  budget_reached: z.boolean().default(false),
-  /** judge verdicts asked so far (rubric and pairwise), for progress */
-  judge_verdicts: z.number().default(0),
-  /** judge cascade counts: answers scored by the cheap judge alone / escalated; pairs likewise */
-  judge_rubric_cheap: z.number().default(0),
-  judge_rubric_escalated: z.number().default(0),
-  judge_pairwise_cheap: z.number().default(0),
-  judge_pairwise_escalated: z.number().default(0),
-  skipped: z.number().default(0),
-  dead_lettered: z.number().default(0),
-  created_at: z.string(),
-  deadline: z.string(),
-  finished_at: z.string().nullable(),
-  simulated: z.boolean(),
-  /** the captured traffic the run was drawn from, for monthly projections */
-  traffic: z.object({ matched: z.number(), first_at: z.string(), last_at: z.string(), capped: z.boolean() }).nullable().default(null),
-  /** the recommendation's sentence, once there is one (for run lists) */
-  headline: z.string().nullable().default(null),
-});
+export const RunRecordSchema = onFirstUse(() =>
+  z.object({
+    tenant_id: z.string(),
+    run_id: z.string(),
+    status: z.enum(RUN_STATUSES),
+    reasons: z.array(z.string()),
+    request: z.extend(ReplayRequestSchema, { baseline_model: z.string() }),
+    models: z.array(z.string()),
+    expected: z.number(),
+    captures: z.number(),
+    stored: z.number(),
+    cost_usd: z.number(),
+    double_calls: z.number(),
+    /** USD reserved against the budget (estimates of calls in flight + actual cost of finished ones) */
+    reserved_usd: z._default(z.number(), 0),
+    judge_cost_usd: z._default(z.number(), 0),
+    /** a judge call was not made because its reservation would have passed the budget */
+    budget_reached: z._default(z.boolean(), false),
+    /** judge verdicts asked so far (rubric and pairwise), for progress */
+    judge_verdicts: z._default(z.number(), 0),
+    /** judge cascade counts: answers scored by the cheap judge alone / escalated; pairs likewise */
+    judge_rubric_cheap: z._default(z.number(), 0),
+    judge_rubric_escalated: z._default(z.number(), 0),
+    judge_pairwise_cheap: z._default(z.number(), 0),
+    judge_pairwise_escalated: z._default(z.number(), 0),
+    skipped: z._default(z.number(), 0),
+    dead_lettered: z._default(z.number(), 0),
+    created_at: z.string(),
+    deadline: z.string(),
+    finished_at: z.nullable(z.string()),
+    simulated: z.boolean(),
+    /** the captured traffic the run was drawn from, for monthly projections */
+    traffic: z._default(z.nullable(z.object({ matched: z.number(), first_at: z.string(), last_at: z.string(), capped: z.boolean() })), null),
+    /** the recommendation's sentence, once there is one (for run lists) */
+    headline: z._default(z.nullable(z.string()), null),
+  }),
+);
 
 /**
  * How long the state machine waits between progress checks: a few seconds for a small run (POST /v1/analyze answers

@@ -1,10 +1,12 @@
 // Where a function runs and how it reaches its infrastructure: the one input every composition root takes. On AWS it
 // is read from the environment once per cold start; the local stack and the CLI build one for the emulators.
+
 import { Logger } from '@aws-lambda-powertools/logger';
-import { z } from 'zod';
 import { EmfMetrics } from '../adapters/powertools-metrics.js';
 import { DEFAULT_SETTINGS, type GatewayConfig, HOSTED_PORTKEY_URL, mergeSettings, type Settings, SettingsOverrideSchema } from '../config/settings.js';
 import type { Clock, Log, Metrics } from '../ports/index.js';
+import { onFirstUse } from '../schemas/on-first-use.js';
+import * as z from '../schemas/zod.js';
 import type { Ports } from '../use-cases/deps.js';
 
 type Credentials = { accessKeyId: string; secretAccessKey: string };
@@ -36,17 +38,19 @@ export class ConfigurationError extends Error {
   }
 }
 
-const EnvSchema = z.object({
-  AWS_REGION: z.string().min(1),
-  TABLE_NAME: z.string().min(1),
-  QUEUE_URL: z.string().optional(),
-  STATE_MACHINE_ARN: z.string().optional(),
-  GATEWAY_BASE_URL: z.string().url().default(HOSTED_PORTKEY_URL),
-  PROVIDER_SECRET_ARN: z.string().optional(),
-  SETTINGS_JSON: z.string().optional(),
-  /** the cdk.json environment: the metrics' `environment` dimension */
-  SWITCHYARD_ENV: z.string().min(1).default('unknown'),
-});
+const EnvSchema = onFirstUse(() =>
+  z.object({
+    AWS_REGION: z.string().check(z.minLength(1)),
+    TABLE_NAME: z.string().check(z.minLength(1)),
+    QUEUE_URL: z.optional(z.string()),
+    STATE_MACHINE_ARN: z.optional(z.string()),
+    GATEWAY_BASE_URL: z._default(z.url(), HOSTED_PORTKEY_URL),
+    PROVIDER_SECRET_ARN: z.optional(z.string()),
+    SETTINGS_JSON: z.optional(z.string()),
+    /** the cdk.json environment: the metrics' `environment` dimension */
+    SWITCHYARD_ENV: z._default(z.string().check(z.minLength(1)), 'unknown'),
+  }),
+);
 
 function powertoolsLog(): Log {
   const logger = new Logger({ serviceName: 'switchyard' });

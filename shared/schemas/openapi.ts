@@ -1,38 +1,39 @@
 // The OpenAPI 3.1 document of the HTTP API, generated from the zod schemas the handlers validate with (one definition
 // per shape): request bodies are the API schemas as clients send them, answers are described here beside them.
-import { z } from 'zod';
+
 import { StoredCaptureSchema } from '../domain/capture.js';
 import { AnalyzeRequestSchema, CaptureInputSchema, MAX_BATCH, ReplayRequestSchema } from './api.js';
+import * as z from './zod.js';
 
 /** Every 4xx/5xx body the handlers write: a code, a sentence, and the field it is about when there is one. */
 export const ProblemSchema = z.object({
   error: z.string(),
   message: z.string(),
-  field: z.string().optional(),
-  limit: z.number().optional(),
+  field: z.optional(z.string()),
+  limit: z.optional(z.number()),
 });
 
-const ItemError = ProblemSchema.extend({ status: z.number().int() });
+const ItemError = z.extend(ProblemSchema, { status: z.number().check(z.int()) });
 /** One item of a batch of captures: each says what happened to it, whatever happened to the others. */
 export const CaptureItemResultSchema = z.discriminatedUnion('status', [
-  z.object({ index: z.number().int(), status: z.enum(['stored', 'duplicate']), id: z.string() }),
-  z.object({ index: z.number().int(), status: z.literal('conflict'), id: z.string(), content_hash: z.string(), stored_hash: z.string() }),
-  z.object({ index: z.number().int(), status: z.literal('rejected'), error: ItemError }),
-  z.object({ index: z.number().int(), status: z.literal('failed'), id: z.string(), error: ItemError }),
+  z.object({ index: z.number().check(z.int()), status: z.enum(['stored', 'duplicate']), id: z.string() }),
+  z.object({ index: z.number().check(z.int()), status: z.literal('conflict'), id: z.string(), content_hash: z.string(), stored_hash: z.string() }),
+  z.object({ index: z.number().check(z.int()), status: z.literal('rejected'), error: ItemError }),
+  z.object({ index: z.number().check(z.int()), status: z.literal('failed'), id: z.string(), error: ItemError }),
 ]);
 export const CaptureBatchAnswerSchema = z.object({
-  stored: z.number().int(),
-  duplicates: z.number().int(),
-  conflicts: z.number().int(),
-  rejected: z.number().int(),
-  failed: z.number().int(),
+  stored: z.number().check(z.int()),
+  duplicates: z.number().check(z.int()),
+  conflicts: z.number().check(z.int()),
+  rejected: z.number().check(z.int()),
+  failed: z.number().check(z.int()),
   results: z.array(CaptureItemResultSchema),
 });
 export const CaptureAnswerSchema = z.object({ id: z.string(), status: z.enum(['stored', 'duplicate']) });
-export const CaptureConflictSchema = ProblemSchema.extend({ id: z.string(), content_hash: z.string(), stored_hash: z.string() });
-export const CaptureBatchSchema = z.strictObject({ captures: z.array(CaptureInputSchema).min(1).max(MAX_BATCH) });
+export const CaptureConflictSchema = z.extend(ProblemSchema, { id: z.string(), content_hash: z.string(), stored_hash: z.string() });
+export const CaptureBatchSchema = z.strictObject({ captures: z.array(CaptureInputSchema).check(z.minLength(1), z.maxLength(MAX_BATCH)) });
 
-const json = (schema: z.ZodType, io: 'input' | 'output') => {
+const json = (schema: z.ZodMiniType, io: 'input' | 'output') => {
   const { $schema: _drop, ...rest } = z.toJSONSchema(schema, { io, target: 'draft-2020-12', unrepresentable: 'any' }) as Record<string, unknown>;
   return rest;
 };

@@ -1,9 +1,11 @@
 // Browsing captured traffic: a filtered page of captures, one capture whole, and one end user's history with every
 // replay answer their prompts got. Tenant-scoped; every list is served by an index (see docs/design.md).
-import { z } from 'zod';
+
 import type { CaptureQuery, StoredCapture } from '../domain/capture.js';
 import type { ReplayResult } from '../domain/result.js';
 import { DateTime, RESERVED_KEYS } from '../schemas/api.js';
+import { onFirstUse } from '../schemas/on-first-use.js';
+import * as z from '../schemas/zod.js';
 import type { Needs } from './deps.js';
 import { invalidRequest, problem, type RequestProblem, reservedKey } from './errors.js';
 
@@ -13,38 +15,44 @@ type Outcome<T> = { ok: true; body: T } | { ok: false; problem: RequestProblem }
 
 const MAX_PAGE = 100;
 /** Dates a query may name: the same range captures are stored in. */
-const When = DateTime.transform((d) => new Date(d).toISOString());
-const Cursor = z
-  .string()
-  .max(600)
-  .transform((s, ctx) => {
-    try {
-      const parsed = z
-        .object({ captured_at: z.iso.datetime(), id: z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/) })
-        .strict()
-        .parse(JSON.parse(Buffer.from(s, 'base64url').toString('utf8')));
-      return parsed;
-    } catch {
-      ctx.addIssue({ code: 'custom', message: 'not a cursor this API returned' });
-      return z.NEVER;
-    }
-  });
+const When = onFirstUse(() =>
+  z.pipe(
+    DateTime,
+    z.transform((d) => new Date(d).toISOString()),
+  ),
+);
+const Cursor = onFirstUse(() =>
+  z.pipe(
+    z.string().check(z.maxLength(600)),
+    z.transform((s, ctx) => {
+      try {
+        const parsed = z
+          .strictObject({ captured_at: z.iso.datetime(), id: z.string().check(z.regex(/^[A-Za-z0-9._:-]{1,128}$/)) })
+          .parse(JSON.parse(Buffer.from(s, 'base64url').toString('utf8')));
+        return parsed;
+      } catch {
+        ctx.issues.push({ code: 'custom', message: 'not a cursor this API returned', input: s });
+        return z.NEVER;
+      }
+    }),
+  ),
+);
 const encodeCursor = (c: { captured_at: string; id: string } | null): string | null => (c ? Buffer.from(JSON.stringify(c)).toString('base64url') : null);
 
-const ListFields = z
-  .object({
-    user: z.string().min(1).max(256).optional(),
-    model: z.string().min(1).max(200).optional(),
-    from: When.optional(),
-    to: When.optional(),
-    limit: z.coerce.number().int().min(1).max(MAX_PAGE).default(20),
-    next: Cursor.optional(),
-  })
-  .strict();
+const ListFields = onFirstUse(() =>
+  z.strictObject({
+    user: z.optional(z.string().check(z.minLength(1), z.maxLength(256))),
+    model: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
+    from: z.optional(When),
+    to: z.optional(When),
+    limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(MAX_PAGE)), 20),
+    next: z.optional(Cursor),
+  }),
+);
 const fromBeforeTo = (q: { from?: string; to?: string }) => !q.from || !q.to || q.from <= q.to;
-const ListQuery = ListFields.refine(fromBeforeTo, { message: 'must not be after to', path: ['from'] });
+const ListQuery = onFirstUse(() => ListFields.check(z.refine(fromBeforeTo, { message: 'must not be after to', path: ['from'] })));
 
-const firstIssue = (error: z.ZodError, prefix = ''): RequestProblem => invalidRequest(error.issues, 'invalid_query', prefix, '(query)');
+const firstIssue = (error: z.core.$ZodError, prefix = ''): RequestProblem => invalidRequest(error.issues, 'invalid_query', prefix, '(query)');
 
 /** Splits `tag.<key>=<value>` parameters from the rest; a tag key must be non-empty. */
 function splitTags(query: Readonly<Record<string, string | undefined>>): { rest: Record<string, string>; tags: Record<string, string> } | RequestProblem {
@@ -67,7 +75,10 @@ function splitTags(query: Readonly<Record<string, string | undefined>>): { rest:
 type ParsedList = { user?: string; model?: string; from?: string; to?: string; limit: number; next?: { captured_at: string; id: string } };
 
 /** A browsing query string → the store's query, or the 400 naming the first bad parameter. */
-function parseQuery(schema: z.ZodType<ParsedList>, query: Readonly<Record<string, string | undefined>>): { query: CaptureQuery } | { problem: RequestProblem } {
+function parseQuery(
+  schema: z.ZodMiniType<ParsedList>,
+  query: Readonly<Record<string, string | undefined>>,
+): { query: CaptureQuery } | { problem: RequestProblem } {
   const split = splitTags(query);
   if ('status' in split) return { problem: split };
   const parsed = schema.safeParse(split.rest);
@@ -129,9 +140,11 @@ export const answerView = (r: ReplayResult): AnswerView => ({
   pairwise: r.pairwise ?? null,
 });
 
-const HistoryQuery = ListFields.omit({ user: true })
-  .extend({ limit: z.coerce.number().int().min(1).max(50).default(10) })
-  .refine(fromBeforeTo, { message: 'must not be after to', path: ['from'] });
+const HistoryQuery = onFirstUse(() =>
+  z
+    .extend(z.omit(ListFields, { user: true }), { limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(50)), 10) })
+    .check(z.refine(fromBeforeTo, { message: 'must not be after to', path: ['from'] })),
+);
 
 /** GET /v1/users/{user}/history: the user's prompts and answers, newest first, with every replay answer they got. */
 export async function userHistory(

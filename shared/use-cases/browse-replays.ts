@@ -1,8 +1,10 @@
 // Browsing replays: the tenant's runs (newest first), and the answers of one run — a page of one model's answers with
 // cost, scores and refusal verdicts, or, for one capture, every model's answer beside the baseline's.
-import { z } from 'zod';
+
 import { REFUSAL_CLASSES } from '../domain/refusal-classes.js';
 import type { RunSummary } from '../domain/run.js';
+import { onFirstUse } from '../schemas/on-first-use.js';
+import * as z from '../schemas/zod.js';
 import { type AnswerView, answerView } from './browse-captures.js';
 import type { Needs } from './deps.js';
 import { invalidRequest, problem, type RequestProblem } from './errors.js';
@@ -12,11 +14,11 @@ type Outcome<T> = { ok: true; body: T } | { ok: false; problem: RequestProblem }
 
 const RUN_ID = /^run_[0-9a-f-]{36}$/;
 const MAX_PAGES_PER_REQUEST = 10;
-const Next = z.string().min(1).max(400);
+const Next = onFirstUse(() => z.string().check(z.minLength(1), z.maxLength(400)));
 
-const invalid = (error: z.ZodError): RequestProblem => invalidRequest(error.issues, 'invalid_query', '', '(query)');
+const invalid = (error: z.core.$ZodError): RequestProblem => invalidRequest(error.issues, 'invalid_query', '', '(query)');
 
-const ListQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).default(20), next: Next.optional() }).strict();
+const ListQuery = onFirstUse(() => z.strictObject({ limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 20), next: z.optional(Next) }));
 
 /** GET /v1/replays: status, created, models, the headline sentence and the spend of each run. */
 export async function listReplays(
@@ -42,15 +44,15 @@ export async function listReplays(
   };
 }
 
-const ResultsQuery = z
-  .object({
-    model: z.string().min(1).max(200).optional(),
-    capture: z.string().min(1).max(128).optional(),
-    refusal: z.enum(REFUSAL_CLASSES).optional(),
-    limit: z.coerce.number().int().min(1).max(100).default(50),
-    next: Next.optional(),
-  })
-  .strict();
+const ResultsQuery = onFirstUse(() =>
+  z.strictObject({
+    model: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
+    capture: z.optional(z.string().check(z.minLength(1), z.maxLength(128))),
+    refusal: z.optional(z.enum(REFUSAL_CLASSES)),
+    limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 50),
+    next: z.optional(Next),
+  }),
+);
 
 type SideBySide = { capture_id: string; prompt: { role: string; content: string }[] | null; baseline: AnswerView | null; answers: AnswerView[] };
 

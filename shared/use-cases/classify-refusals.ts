@@ -1,23 +1,32 @@
 // `switchyard classify-refusals`: one verdict per JSON line, in order; an optional LLM second opinion for borderline ones.
-import { z } from 'zod';
+
 import type { ModelSpec } from '../config/models.js';
 import { detectRefusal, type RefusalClass } from '../domain/refusal.js';
 import { isBorderline } from '../domain/refusal-judge.js';
 import type { LlmGateway } from '../ports/index.js';
+import { onFirstUse } from '../schemas/on-first-use.js';
+import * as z from '../schemas/zod.js';
 import { secondOpinion } from './refusal-second-opinion.js';
 
 // `response`, or `completion` (the column name of XSTest and many other evaluation sets).
-const Line = z
-  .object({
-    prompt: z.string().optional(),
-    response: z.string().optional(),
-    completion: z.string().optional(),
-    finish_reason: z.string().nullable().optional(),
-    refusal: z.string().nullable().optional(),
-    stop_reason: z.string().nullable().optional(),
-  })
-  .transform((l) => ({ ...l, response: l.response ?? l.completion }))
-  .refine((l): l is typeof l & { response: string } => typeof l.response === 'string');
+const Line = onFirstUse(() =>
+  z.pipe(
+    z.object({
+      prompt: z.optional(z.string()),
+      response: z.optional(z.string()),
+      completion: z.optional(z.string()),
+      finish_reason: z.optional(z.nullable(z.string())),
+      refusal: z.optional(z.nullable(z.string())),
+      stop_reason: z.optional(z.nullable(z.string())),
+    }),
+    z.transform((l, ctx) => {
+      const response = l.response ?? l.completion;
+      if (typeof response === 'string') return { ...l, response };
+      ctx.issues.push({ code: 'custom', message: 'Invalid input', input: l });
+      return z.NEVER;
+    }),
+  ),
+);
 
 export type ClassifiedLine =
   | { line: number; refusal: RefusalClass; signals: string[]; confidence?: number; second_opinion?: RefusalClass | 'unavailable' }

@@ -34,15 +34,16 @@ describe('function bundles', () => {
     expect(reports.map((r) => r.name)).toHaveLength(FUNCTION_ENTRIES.length);
   }, 120_000);
 
-  it('load gpt-tokenizer and genai-prices on first use (never inside the bundle) only where tokens are counted or calls priced, and carry portkey-ai only where a model is called', () => {
+  it('load gpt-tokenizer, genai-prices and portkey-ai on first use (never inside the bundle) only where tokens are counted, calls priced or models called', () => {
+    const LAZY = ['gpt-tokenizer', '@pydantic/genai-prices', 'portkey-ai', 'openai', 'ws'];
     for (const r of reports) {
-      expect({ name: r.name, inside: Object.keys(r.packages).filter((p) => p === 'gpt-tokenizer' || p === '@pydantic/genai-prices') }).toEqual({
-        name: r.name,
-        inside: [],
-      });
-      const lazy = [...(COUNTS_TOKENS.has(r.name) ? ['gpt-tokenizer'] : []), ...(PRICES.has(r.name) ? ['@pydantic/genai-prices'] : [])];
+      expect({ name: r.name, inside: Object.keys(r.packages).filter((p) => LAZY.includes(p)) }).toEqual({ name: r.name, inside: [] });
+      const lazy = [
+        ...(COUNTS_TOKENS.has(r.name) ? ['gpt-tokenizer'] : []),
+        ...(PRICES.has(r.name) ? ['@pydantic/genai-prices'] : []),
+        ...(CALLS_MODELS.has(r.name) ? ['portkey-ai'] : []),
+      ];
       expect({ name: r.name, lazy: r.lazyModules }).toEqual({ name: r.name, lazy });
-      expect({ name: r.name, portkey: 'portkey-ai' in r.packages }).toEqual({ name: r.name, portkey: CALLS_MODELS.has(r.name) });
     }
   });
 
@@ -60,7 +61,7 @@ describe('function bundles', () => {
     }
   });
 
-  it('ship the tokenizer and the price catalog beside the bundle, where the bundle resolves it, and only there', async () => {
+  it('ship the tokenizer, the price catalog and portkey-ai beside the bundle, where the bundle resolves them, and only there', async () => {
     // Outside the project, so nothing resolves to the project's node_modules.
     const dir = mkdtempSync(path.join(tmpdir(), 'switchyard-bundle-'));
     try {
@@ -75,12 +76,14 @@ describe('function bundles', () => {
           [
             "const { countTokens } = await import('gpt-tokenizer');",
             "const { calcPrice } = (await import('node:module')).createRequire(import.meta.url)('@pydantic/genai-prices');",
-            `process.stdout.write(JSON.stringify([countTokens(${JSON.stringify(text)}), calcPrice(...${JSON.stringify(PRICE_ARGS)}).total_price]));`,
+            "const { Portkey } = await import('portkey-ai');",
+            "const client = new Portkey({ baseURL: 'http://127.0.0.1:9', provider: 'openai' });",
+            `process.stdout.write(JSON.stringify([countTokens(${JSON.stringify(text)}), calcPrice(...${JSON.stringify(PRICE_ARGS)}).total_price, typeof client.chat.completions.create]));`,
           ].join('\n'),
         );
         return execFileSync(process.execPath, [file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
       };
-      expect(JSON.parse(probe('replay-worker'))).toEqual([countTokens(text), calcPrice(...PRICE_ARGS)?.total_price]);
+      expect(JSON.parse(probe('replay-worker'))).toEqual([countTokens(text), calcPrice(...PRICE_ARGS)?.total_price, 'function']);
       expect(() => probe('results-api')).toThrow(/gpt-tokenizer/);
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -2,6 +2,7 @@
 // chat.completion answers, usage, timestamps and metadata from other tools into the POST /v1/captures shape.
 import { createHash } from 'node:crypto';
 import { type CaptureInput, CaptureInputSchema } from '../../../shared/schemas/api.js';
+import * as z from '../../../shared/schemas/zod.js';
 
 /** A capture as the importer sends it; `user` is spelled out so the importer compiles against an API without it. */
 export type ImportCapture = CaptureInput & { user?: string };
@@ -219,7 +220,7 @@ export function userOf(...candidates: unknown[]): string | undefined {
 }
 
 // Unknown fields pass through: the API may know more than this importer was built against.
-const LooseCapture = CaptureInputSchema.loose();
+const LooseCapture = z.looseObject(CaptureInputSchema.shape);
 
 /** The check the API makes, made before sending: a line the API would refuse is rejected here with its reason. */
 export function validateCapture(candidate: unknown): { ok: true; capture: ImportCapture } | { ok: false; reason: string } {

@@ -1,11 +1,12 @@
 // Cost saving: the relative change of summed cost on the same prompts (negative = cheaper), paired by prompt.
-import { z } from 'zod';
+import { onFirstUse } from '../../schemas/on-first-use.js';
+import * as z from '../../schemas/zod.js';
 import { isAnswered } from '../result.js';
 import { pairedRelativeChange } from '../stats.js';
 import { defineCriterion, finite, pct, pctInterval } from './criterion.js';
 import { NumberPairs, type RelativeChange, RelativeChangeSchema } from './summaries.js';
 
-const interval = z.tuple([z.number(), z.number()]);
+const interval = onFirstUse(() => z.tuple([z.number(), z.number()]));
 
 export const costSaving = defineCriterion({
   id: 'cost_saving',
@@ -32,7 +33,7 @@ export const costSaving = defineCriterion({
     return saving * 100 < policy.minCostReductionPercent ? `cost reduction ${pct(saving)}% is below ${policy.minCostReductionPercent}%` : null;
   },
   requirement: (policy) => ({ clause: 'while', text: `cutting cost by at least ${policy.minCostReductionPercent}%` }),
-  fields: z.object({ projected_cost_saving_percent: z.number().nullable(), projected_cost_saving_ci95: interval.nullable() }),
+  fields: z.object({ projected_cost_saving_percent: z.nullable(z.number()), projected_cost_saving_ci95: z.nullable(interval) }),
   describe: (s) => ({
     projected_cost_saving_percent: s ? pct(-s.estimate) : null,
     projected_cost_saving_ci95: s && finite(s.ci95) ? pctInterval([-s.ci95[1], -s.ci95[0]]) : null,

@@ -1,7 +1,7 @@
 // What a recommendation criterion is (STYLE: plug-in units). One module per criterion declares how it is measured on
 // each answer, how the two answers of a prompt are paired and summarised (with a 95% interval), how the policy tests
 // the summary, and how it appears in the record and the report. The registry (./index.ts) lists them.
-import type { z } from 'zod';
+import type * as z from '../../schemas/zod.js';
 import type { ModelMetrics } from '../metrics.js';
 import type { ReplayResult } from '../result.js';
 import type { Interval } from '../stats.js';
@@ -16,7 +16,7 @@ export interface Pairing<Obs, Summary> {
   summarise(ctx: CriterionContext): Summary | null;
 }
 
-export type Criterion<Id extends string, Key extends string, Obs, Summary, Config extends z.ZodRawShape, Fields extends z.ZodRawShape> = {
+export type Criterion<Id extends string, Key extends string, Obs, Summary, Config extends z.core.$ZodShape, Fields extends z.core.$ZodShape> = {
   /** the name a policy lists it by */
   id: Id;
   /** where its summary is stored in a comparison */
@@ -27,23 +27,30 @@ export type Criterion<Id extends string, Key extends string, Obs, Summary, Confi
   measure(result: ReplayResult): Obs | null;
   pair(): Pairing<Obs, Summary>;
   /** the stored summary, validated when read back */
-  summary: z.ZodType<Summary>;
+  summary: z.ZodMiniType<Summary>;
   /** its thresholds: keys of the policy object, with defaults */
-  config: z.ZodObject<Config>;
-  defaults: z.infer<z.ZodObject<Config>>;
+  config: z.ZodMiniObject<Config>;
+  defaults: z.infer<z.ZodMiniObject<Config>>;
   /** null when the candidate passes; otherwise the reason, in words */
-  test(summary: Summary | null, policy: z.infer<z.ZodObject<Config>>, ctx: CriterionContext): string | null;
+  test(summary: Summary | null, policy: z.infer<z.ZodMiniObject<Config>>, ctx: CriterionContext): string | null;
   /** what the policy asks, for the "no candidate …" sentence; null when the threshold cannot fail */
-  requirement(policy: z.infer<z.ZodObject<Config>>): { clause: 'lead' | 'while' | 'with'; text: string } | null;
+  requirement(policy: z.infer<z.ZodMiniObject<Config>>): { clause: 'lead' | 'while' | 'with'; text: string } | null;
   /** the fields it adds to each alternative in the record (optional fields when `always` is false) */
-  fields: z.ZodObject<Fields>;
-  describe(summary: Summary | null): z.infer<z.ZodObject<Fields>>;
+  fields: z.ZodMiniObject<Fields>;
+  describe(summary: Summary | null): z.infer<z.ZodMiniObject<Fields>>;
   /** an optional column in the demo's table */
-  column?: { header: string; cell(fields: z.infer<z.ZodObject<Fields>>): string };
+  column?: { header: string; cell(fields: z.infer<z.ZodMiniObject<Fields>>): string };
 };
 
 /** Identity with inference: each criterion module is `export const x = defineCriterion({...})`. */
-export const defineCriterion = <const Id extends string, const Key extends string, Obs, Summary, Config extends z.ZodRawShape, Fields extends z.ZodRawShape>(
+export const defineCriterion = <
+  const Id extends string,
+  const Key extends string,
+  Obs,
+  Summary,
+  Config extends z.core.$ZodShape,
+  Fields extends z.core.$ZodShape,
+>(
   c: Criterion<Id, Key, Obs, Summary, Config, Fields>,
 ): Criterion<Id, Key, Obs, Summary, Config, Fields> => c;
 

@@ -1,9 +1,10 @@
 // Error rate: the candidate's own rate is tested; its change against the baseline (paired interval) is reported.
-import { z } from 'zod';
+import { onFirstUse } from '../../schemas/on-first-use.js';
+import * as z from '../../schemas/zod.js';
 import { defineCriterion, pct, pctInterval } from './criterion.js';
 import { ProportionChangeSchema, pairedRate } from './summaries.js';
 
-const interval = z.tuple([z.number(), z.number()]);
+const interval = onFirstUse(() => z.tuple([z.number(), z.number()]));
 
 export const errorRate = defineCriterion({
   id: 'error_rate',
@@ -20,7 +21,7 @@ export const errorRate = defineCriterion({
   test: (_s, policy, { candidate }) =>
     candidate.error_rate * 100 > policy.maxErrorRatePercent ? `error rate ${pct(candidate.error_rate)}% is above ${policy.maxErrorRatePercent}%` : null,
   requirement: (policy) => (policy.maxErrorRatePercent < 100 ? { clause: 'with', text: `errors ≤${policy.maxErrorRatePercent}%` } : null),
-  fields: z.object({ error_rate_change_points: z.number().nullable(), error_rate_change_ci95: interval.nullable() }),
+  fields: z.object({ error_rate_change_points: z.nullable(z.number()), error_rate_change_ci95: z.nullable(interval) }),
   describe: (s) => ({
     error_rate_change_points: s ? pct(s.estimate) : null,
     error_rate_change_ci95: s ? pctInterval(s.ci95) : null,

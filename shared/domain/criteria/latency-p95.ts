@@ -1,13 +1,14 @@
 // p95 latency change: the relative change of the 95th-percentile latency on the same prompts (both answered), with a
 // seeded paired bootstrap interval. Not in the default policy; list "latency_p95" in policy.criteria to apply it.
-import { z } from 'zod';
+import { onFirstUse } from '../../schemas/on-first-use.js';
+import * as z from '../../schemas/zod.js';
 import { seededRandom } from '../random.js';
 import { isAnswered } from '../result.js';
 import { percentile } from '../stats.js';
 import { defineCriterion, finite, pct, pctInterval } from './criterion.js';
 import { NumberPairs, type RelativeChange, RelativeChangeSchema } from './summaries.js';
 
-const interval = z.tuple([z.number(), z.number()]);
+const interval = onFirstUse(() => z.tuple([z.number(), z.number()]));
 const fmt = (x: number | null | undefined) => (x === null || x === undefined || !Number.isFinite(x) ? '—' : x.toFixed(1));
 
 /** Relative change of p95(candidate) over p95(baseline), resampling pairs (B = 1000, or 200 from 10,000 pairs on). */
@@ -54,7 +55,7 @@ export const latencyP95 = defineCriterion({
       : null;
   },
   requirement: (policy) => ({ clause: 'with', text: `p95 latency up ≤${policy.maxLatencyP95IncreasePercent}%` }),
-  fields: z.object({ latency_p95_change_percent: z.number().nullable().optional(), latency_p95_change_ci95: interval.nullable().optional() }),
+  fields: z.object({ latency_p95_change_percent: z.optional(z.nullable(z.number())), latency_p95_change_ci95: z.optional(z.nullable(interval)) }),
   describe: (s) => ({
     latency_p95_change_percent: s && Number.isFinite(s.estimate) ? pct(s.estimate) : null,
     latency_p95_change_ci95: s && finite(s.ci95) ? pctInterval(s.ci95) : null,

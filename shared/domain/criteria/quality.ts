@@ -1,11 +1,12 @@
 // Quality impact: the relative change of the mean judge score on the same prompts, paired by prompt and clustered by
 // conversation when captures share one. The policy tests its lower 95% bound (or the point estimate).
-import { z } from 'zod';
+import { onFirstUse } from '../../schemas/on-first-use.js';
+import * as z from '../../schemas/zod.js';
 import { clusteredRelativeChange, pairedRelativeChange } from '../stats.js';
 import { defineCriterion, finite, pct, pctInterval } from './criterion.js';
 import { NumberPairs, type RelativeChange, RelativeChangeSchema } from './summaries.js';
 
-const interval = z.tuple([z.number(), z.number()]);
+const interval = onFirstUse(() => z.tuple([z.number(), z.number()]));
 const fmt = (x: number | null) => (x === null || !Number.isFinite(x) ? '—' : x.toFixed(1));
 
 export const quality = defineCriterion({
@@ -39,7 +40,7 @@ export const quality = defineCriterion({
     clause: 'lead',
     text: `keeps quality within ${policy.minQualityImpactPercent}%${policy.useQualityLowerBound ? ' at 95% confidence' : ''}`,
   }),
-  fields: z.object({ quality_impact_percent: z.number().nullable(), quality_impact_ci95: interval.nullable() }),
+  fields: z.object({ quality_impact_percent: z.nullable(z.number()), quality_impact_ci95: z.nullable(interval) }),
   describe: (s) => ({
     quality_impact_percent: s && Number.isFinite(s.estimate) ? pct(s.estimate) : null,
     quality_impact_ci95: s && finite(s.ci95) ? pctInterval(s.ci95) : null,

@@ -1,9 +1,10 @@
 // Refusal-rate change in points against the baseline on the same attempted prompts (Newcombe's paired interval).
-import { z } from 'zod';
+import { onFirstUse } from '../../schemas/on-first-use.js';
+import * as z from '../../schemas/zod.js';
 import { defineCriterion, pct, pctInterval, round1 } from './criterion.js';
 import { ProportionChangeSchema, pairedRate } from './summaries.js';
 
-const interval = z.tuple([z.number(), z.number()]);
+const interval = onFirstUse(() => z.tuple([z.number(), z.number()]));
 
 export const refusalRate = defineCriterion({
   id: 'refusal_rate',
@@ -22,7 +23,7 @@ export const refusalRate = defineCriterion({
     return increase > policy.maxRefusalIncreasePoints ? `refusal rate rises by ${round1(increase)} points (limit ${policy.maxRefusalIncreasePoints})` : null;
   },
   requirement: (policy) => (policy.maxRefusalIncreasePoints < 100 ? { clause: 'with', text: `refusals up ≤${policy.maxRefusalIncreasePoints} point` } : null),
-  fields: z.object({ refusal_rate_change_points: z.number().nullable(), refusal_rate_change_ci95: interval.nullable() }),
+  fields: z.object({ refusal_rate_change_points: z.nullable(z.number()), refusal_rate_change_ci95: z.nullable(interval) }),
   describe: (s) => ({
     refusal_rate_change_points: s ? pct(s.estimate) : null,
     refusal_rate_change_ci95: s ? pctInterval(s.ci95) : null,

@@ -1,22 +1,25 @@
 // Stored shapes of the paired summaries criteria share, and the pairings that produce them.
-import { z } from 'zod';
+import { onFirstUse } from '../../schemas/on-first-use.js';
+import * as z from '../../schemas/zod.js';
 import { NumberColumn } from '../metrics.js';
 import { type Interval, type PairedCounts, pairedProportionDifference } from '../stats.js';
 import type { CriterionContext, Pairing } from './criterion.js';
 
 /** JSON turns NaN (an undefined interval) into null; reading back restores NaN so `Number.isFinite` checks hold. */
-const num = z
-  .number()
-  .nullable()
-  .transform((v) => v ?? Number.NaN);
-const interval = z.tuple([num, num]);
+const num = onFirstUse(() =>
+  z.pipe(
+    z.nullable(z.number()),
+    z.transform((v) => v ?? Number.NaN),
+  ),
+);
+const interval = onFirstUse(() => z.tuple([num, num]));
 
 /** A relative change of paired means with its interval, over n pairs (and the clusters resampled, when clustered). */
-export const RelativeChangeSchema = z.object({ estimate: num, ci95: interval, n: z.number(), clusters: z.number().optional() });
+export const RelativeChangeSchema = onFirstUse(() => z.object({ estimate: num, ci95: interval, n: z.number(), clusters: z.optional(z.number()) }));
 export type RelativeChange = { estimate: number; ci95: Interval; n: number; clusters?: number };
 
 /** A change of a rate in fractions (percentage points / 100) with its interval. */
-export const ProportionChangeSchema = z.object({ estimate: num, ci95: interval });
+export const ProportionChangeSchema = onFirstUse(() => z.object({ estimate: num, ci95: interval }));
 export type ProportionChange = { estimate: number; ci95: Interval };
 
 /**

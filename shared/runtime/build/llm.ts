@@ -1,10 +1,11 @@
 // Builder for the gateway adapter: keys come from the platform's configuration (local) or from Secrets Manager (AWS),
 // read once per cold start. Only functions that call a model load portkey-ai and the Secrets Manager client, and they
 // load them when the wiring is built (first invocation), not at import: both stay out of the cold import.
-import { z } from 'zod';
+
 import { instrumentLlm } from '../../adapters/instrumented-llm.js';
 import type { PortkeyGateway } from '../../adapters/portkey-gateway.js';
 import { gatewayConfigFrom } from '../../config/settings.js';
+import * as z from '../../schemas/zod.js';
 import type { Ports } from '../../use-cases/deps.js';
 import { ConfigurationError, type Platform } from '../platform.js';
 import { type Builder, once } from '../wiring.js';
