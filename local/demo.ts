@@ -16,7 +16,7 @@ export type DemoOptions = {
   seed: number;
   print?: (line: string) => void;
   /** the replay's judge_cascade: a cheap judge first, null for the strong judge only, undefined for the default */
-  judgeCascade?: { cheap_model: string } | null;
+  judgeCascade?: { cheap_model: string; margin?: number; escalate_pairwise?: boolean } | null;
 };
 
 export async function runDemo(options: DemoOptions): Promise<{ record: RecommendationRecord; runId: string }> {
@@ -66,7 +66,7 @@ export async function runDemo(options: DemoOptions): Promise<{ record: Recommend
     const c = record.judge_cascade;
     if (c)
       print(
-        `Judge cascade: ${c.cheap_model} first, ${c.strong_model} where close — rubric ${c.rubric_cheap} answers cheap alone, ${c.rubric_escalated} escalated; pairwise ${c.pairwise_cheap} pairs cheap alone, ${c.pairwise_escalated} escalated.`,
+        `Judge cascade: ${c.cheap_model} first, ${c.strong_model} ${c.margin > 0 ? `where close (margin ${c.margin})` : 'only where a reply could not be parsed'} — rubric ${c.rubric_cheap} answers cheap alone, ${c.rubric_escalated} escalated; pairwise ${c.pairwise_cheap} pairs cheap alone, ${c.pairwise_escalated} escalated${c.escalate_pairwise === false ? ' (ties and split orders stand)' : ''}.`,
       );
     if (record.projected_monthly?.saving_usd != null)
       print(`Projected monthly saving at the captured volume: $${record.projected_monthly.saving_usd.toFixed(2)} (${record.projected_monthly.basis}).`);

@@ -108,6 +108,8 @@ export const RecommendationRecordSchema = z.object({
       cheap_model: z.string(),
       strong_model: z.string(),
       margin: z.number(),
+      /** false: pairwise ties and split orders of the cheap judge stand (only unparseable replies are escalated) */
+      escalate_pairwise: z.boolean().optional(),
       rubric_cheap: z.number(),
       rubric_escalated: z.number(),
       pairwise_cheap: z.number(),

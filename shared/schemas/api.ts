@@ -119,11 +119,12 @@ export const ReplayRequestSchema = z.strictObject({
   judge_model: ModelName.default('gpt-4o'),
   /**
    * cheap-judge-first cascade: `cheap_model` judges first and judge_model only where the cheap verdict is close
-   * (rubric scores within `margin` of the baseline's) or inconsistent (pairwise orders disagree or tie) or unparseable;
+   * (rubric scores within `margin` of the baseline's) or inconsistent (pairwise orders disagree or tie, unless
+   * `escalate_pairwise` is false) or unparseable;
    * null: off; absent: the deployment's default
    */
   judge_cascade: z
-    .strictObject({ cheap_model: ModelName, margin: z.number().min(0).max(1).default(0.03) })
+    .strictObject({ cheap_model: ModelName, margin: z.number().min(0).max(1).default(0.03), escalate_pairwise: z.boolean().default(true) })
     .nullable()
     .optional(),
   deadline_minutes: z

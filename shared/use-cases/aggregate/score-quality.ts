@@ -27,6 +27,7 @@ export type ScoreQualityDeps = Needs<
   | 'judgeBatch'
   | 'judgeConcurrency'
   | 'pairwiseJudging'
+  | 'pairwiseSample'
   | 'sequentialJudging'
   | 'policy'
   | 'cacheJudgeReplies'
@@ -193,7 +194,7 @@ async function scoreQualityLook(deps: ScoreQualityDeps, run: RunRecord, step: Sc
     let [first, second] = cascade ? await bothOrders(cascade.cheap, 1) : await bothOrders(strong!, 2);
     judged += 2;
     if (cascade) {
-      if (escalatePairwise(first, second)) {
+      if (escalatePairwise(first, second, cascade.escalatePairwise)) {
         tiers.pairwise_escalated++;
         [first, second] = await bothOrders(strong!, 2);
         judged += 2;
@@ -201,6 +202,11 @@ async function scoreQualityLook(deps: ScoreQualityDeps, run: RunRecord, step: Sc
     }
     if (first && second) await deps.results.setPairwise(run.run_id, model, r.capture_id, combineBothOrders(first, second).outcome);
   };
+
+  // Pairwise verdicts are reported, never part of the decision: each candidate gets them on its first
+  // `pairwiseSample` paired prompts (whole pages, in the page order sequential judging uses), not on every pair.
+  const sample = deps.settings.pairwiseSample;
+  const inPairwiseSample = (model: string) => sample === null || (step.stats[model]?.n ?? 0) < sample;
 
   // Pairs are added in page order once the page is judged: floating-point sums must not depend on which judge call ended first.
   const pairs: { model: string; qb: number; qc: number }[][] = page.items.map(() => []);
@@ -225,7 +231,8 @@ async function scoreQualityLook(deps: ScoreQualityDeps, run: RunRecord, step: Sc
         if (!judgeable(r)) return;
         const qc = qualityOf(model, r);
         if (qb !== null && qc !== null) pairs[page.items.indexOf(base)]!.push({ model, qb, qc });
-        if (deps.settings.pairwiseJudging && capture && strong && judgeable(base) && r.pairwise == null) await judgePair(capture, model, base, r);
+        if (deps.settings.pairwiseJudging && inPairwiseSample(model) && capture && strong && judgeable(base) && r.pairwise == null)
+          await judgePair(capture, model, base, r);
       }),
     );
   });
