@@ -1,6 +1,7 @@
 // `npm run demo`: the whole pipeline on the local stack, end to end, and a recommendation at the end.
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { DEFAULT_SETTINGS } from '../shared/config/settings.js';
 import type { ModelMetrics } from '../shared/domain/metrics.js';
 import type { RecommendationRecord } from '../shared/domain/recommendation.js';
 import { SwitchyardClient } from './client.js';
@@ -41,8 +42,10 @@ export async function runDemo(options: DemoOptions): Promise<{ record: Recommend
     });
     if (replay.status !== 202) throw new Error(`replay not accepted: ${replay.status} ${JSON.stringify(replay.body)}`);
     const runId = String(replay.body.run_id);
+    // The local stack runs with the default settings: without a flag, the deployment's default cascade.
+    const cascade = options.judgeCascade === undefined ? DEFAULT_SETTINGS.judgeCascade : options.judgeCascade;
     print(
-      `Replay ${runId}: ${replay.body.captures} captures × ${(replay.body.models as string[]).length} models = ${replay.body.expected} calls through the Portkey gateway; judge ${'gpt-4o'}.`,
+      `Replay ${runId}: ${replay.body.captures} captures × ${(replay.body.models as string[]).length} models = ${replay.body.expected} calls through the Portkey gateway; judge ${cascade ? `${cascade.cheap_model} first, then gpt-4o (judge cascade)` : 'gpt-4o'}.`,
     );
     const bar = progress();
     const result = await client.waitForReplay(runId, {
