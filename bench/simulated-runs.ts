@@ -2,7 +2,7 @@
 // own truth from `rand`, so nothing is tuned to one data set.
 import type { PairedCounts } from '../shared/domain/stats.js';
 
-const gaussian = (rand: () => number) => Math.sqrt(-2 * Math.log(Math.max(1e-12, rand()))) * Math.cos(2 * Math.PI * rand());
+export const gaussian = (rand: () => number) => Math.sqrt(-2 * Math.log(Math.max(1e-12, rand()))) * Math.cos(2 * Math.PI * rand());
 
 /** Judge scores of a baseline and a candidate on the same n prompts; `delta` is the true relative quality impact. */
 export function simulatedQualityRun(rand: () => number, n: number): { b: Float64Array; c: Float64Array; delta: number } {

@@ -8,6 +8,7 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { environmentConfig } from '../cdk/config.js';
 import { resolveModel } from '../shared/config/models.js';
+import { DEFAULT_SETTINGS } from '../shared/config/settings.js';
 import { flattenMessages, normaliseUsage } from '../shared/domain/capture.js';
 import { estimateReplay } from '../shared/domain/estimate.js';
 import { loadTokenizer } from '../shared/domain/tokens.js';
@@ -15,6 +16,7 @@ import type { LlmGateway } from '../shared/ports/index.js';
 import { llmGateway } from '../shared/runtime/build/llm.js';
 import { CaptureInputSchema } from '../shared/schemas/api.js';
 import { classifyLines } from '../shared/use-cases/classify-refusals.js';
+import { cascadeOf } from '../shared/use-cases/judge-cascade.js';
 import { evaluateJudge } from '../shared/use-cases/judge-eval.js';
 import { SwitchyardClient } from './client.js';
 import { compare } from './compare.js';
@@ -29,9 +31,11 @@ import { cdkContext } from './synth.js';
 
 const HELP = `switchyard <command> [options]
 
-  demo [--out DIR] [--captures N] [--seed N] [--judge-cascade MODEL|off]
+  demo [--out DIR] [--captures N] [--seed N] [--judge-cascade MODEL|off [--judge-margin X] [--pairwise-escalation on|off]]
         Start the local stack, capture sample traffic, replay it across seven models, print the
-        recommendation and write DIR/recommendation.json (default ./switchyard-out).
+        recommendation and write DIR/recommendation.json (default ./switchyard-out). --judge-cascade off: the strong
+        judge (gpt-4o) only; MODEL: that cheap judge first (margin default 0.03, pairwise escalation on); absent: the
+        deployment's default.
   start [--port N] [--data DIR | --memory] [--schedule-every SECONDS]
         Run the local stack as a long-lived server for curl; prints a bearer token. Keeps its data in DIR (default
         ./.switchyard/data) across restarts, resuming runs that were in flight; --memory keeps nothing.
@@ -109,13 +113,30 @@ async function demo(args: string[]): Promise<number> {
       captures: { type: 'string', default: '300' },
       seed: { type: 'string', default: '2024' },
       'judge-cascade': { type: 'string' },
+      'judge-margin': { type: 'string' },
+      'pairwise-escalation': { type: 'string' },
     },
   });
   const captures = Number(values.captures);
   if (!Number.isInteger(captures) || captures < 1 || captures > 5000) throw new Error('--captures: a whole number from 1 to 5000');
   // --judge-cascade MODEL: the cheap judge first; --judge-cascade off: the strong judge only; absent: the default.
   const cascade = values['judge-cascade'];
-  const judgeCascade = cascade === undefined ? undefined : cascade === 'off' ? null : { cheap_model: cascade };
+  const margin = values['judge-margin'] === undefined ? undefined : Number(values['judge-margin']);
+  if (margin !== undefined && !(margin >= 0 && margin <= 1)) throw new Error('--judge-margin: a number from 0 to 1');
+  const escalation = values['pairwise-escalation'];
+  if (escalation !== undefined && escalation !== 'on' && escalation !== 'off') throw new Error('--pairwise-escalation: on or off');
+  if ((margin !== undefined || escalation !== undefined) && (cascade === undefined || cascade === 'off'))
+    throw new Error('--judge-margin and --pairwise-escalation need --judge-cascade MODEL');
+  const judgeCascade =
+    cascade === undefined
+      ? undefined
+      : cascade === 'off'
+        ? null
+        : {
+            cheap_model: cascade,
+            ...(margin === undefined ? {} : { margin }),
+            ...(escalation === undefined ? {} : { escalate_pairwise: escalation === 'on' }),
+          };
   await runDemo({ out: values.out, captures, seed: Number(values.seed), judgeCascade });
   return 0;
 }
@@ -239,6 +260,15 @@ async function estimate(args: string[]): Promise<number> {
     models,
     judge,
     maxTokens: Number(values['max-tokens']),
+    baseline,
+    // The deployment defaults: pairwise verdicts on a sample, the cheap judge first (see docs/design.md).
+    judging: {
+      pairwise: DEFAULT_SETTINGS.pairwiseJudging,
+      secondOpinions: false,
+      confirmation: DEFAULT_SETTINGS.confirmRecommended,
+      pairwiseSample: DEFAULT_SETTINGS.pairwiseSample,
+      cheapJudge: cascadeOf({ request: { judge_model: judge.id, judge_cascade: undefined } }, DEFAULT_SETTINGS.judgeCascade)?.cheap ?? null,
+    },
   });
   process.stdout.write(`${JSON.stringify({ captures: captures.length, models: names, judge_model: values.judge, ...result }, null, 2)}\n`);
   return 0;

@@ -1,6 +1,7 @@
 // `npm run demo`: the whole pipeline on the local stack, end to end, and a recommendation at the end.
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { DEFAULT_SETTINGS } from '../shared/config/settings.js';
 import type { ModelMetrics } from '../shared/domain/metrics.js';
 import type { RecommendationRecord } from '../shared/domain/recommendation.js';
 import { SwitchyardClient } from './client.js';
@@ -16,7 +17,7 @@ export type DemoOptions = {
   seed: number;
   print?: (line: string) => void;
   /** the replay's judge_cascade: a cheap judge first, null for the strong judge only, undefined for the default */
-  judgeCascade?: { cheap_model: string } | null;
+  judgeCascade?: { cheap_model: string; margin?: number; escalate_pairwise?: boolean } | null;
 };
 
 export async function runDemo(options: DemoOptions): Promise<{ record: RecommendationRecord; runId: string }> {
@@ -41,8 +42,10 @@ export async function runDemo(options: DemoOptions): Promise<{ record: Recommend
     });
     if (replay.status !== 202) throw new Error(`replay not accepted: ${replay.status} ${JSON.stringify(replay.body)}`);
     const runId = String(replay.body.run_id);
+    // The local stack runs with the default settings: without a flag, the deployment's default cascade.
+    const cascade = options.judgeCascade === undefined ? DEFAULT_SETTINGS.judgeCascade : options.judgeCascade;
     print(
-      `Replay ${runId}: ${replay.body.captures} captures × ${(replay.body.models as string[]).length} models = ${replay.body.expected} calls through the Portkey gateway; judge ${'gpt-4o'}.`,
+      `Replay ${runId}: ${replay.body.captures} captures × ${(replay.body.models as string[]).length} models = ${replay.body.expected} calls through the Portkey gateway; judge ${cascade ? `${cascade.cheap_model} first, then gpt-4o (judge cascade)` : 'gpt-4o'}.`,
     );
     const bar = progress();
     const result = await client.waitForReplay(runId, {
@@ -66,7 +69,7 @@ export async function runDemo(options: DemoOptions): Promise<{ record: Recommend
     const c = record.judge_cascade;
     if (c)
       print(
-        `Judge cascade: ${c.cheap_model} first, ${c.strong_model} where close — rubric ${c.rubric_cheap} answers cheap alone, ${c.rubric_escalated} escalated; pairwise ${c.pairwise_cheap} pairs cheap alone, ${c.pairwise_escalated} escalated.`,
+        `Judge cascade: ${c.cheap_model} first, ${c.strong_model} ${c.margin > 0 ? `where close (margin ${c.margin})` : 'only where a reply could not be parsed'} — rubric ${c.rubric_cheap} answers cheap alone, ${c.rubric_escalated} escalated; pairwise ${c.pairwise_cheap} pairs cheap alone, ${c.pairwise_escalated} escalated${c.escalate_pairwise === false ? ' (ties and split orders stand)' : ''}.`,
       );
     if (record.projected_monthly?.saving_usd != null)
       print(`Projected monthly saving at the captured volume: $${record.projected_monthly.saving_usd.toFixed(2)} (${record.projected_monthly.basis}).`);

@@ -30,13 +30,20 @@ export const SettingsSchema = onFirstUse(() =>
     confirmRecommended: z.boolean(),
     /** also judge each candidate answer against the baseline's, in both orders (win/tie/loss rates) */
     pairwiseJudging: z.boolean(),
+    /**
+     * pairwise verdicts for each candidate on its first N paired prompts only (rounded up to whole sequential looks);
+     * null: on every judged pair. They are reported (win/tie/loss) and never decide, so a sample describes them
+     */
+    pairwiseSample: z._default(z.nullable(z.number().check(z.int(), z.gte(1))), null),
     /** keep judge replies by a hash of (judge, prompt, answer) so a re-run does not pay twice for an identical answer */
     cacheJudgeReplies: z._default(z.boolean(), true),
     /**
      * cheap-judge-first cascade for runs that do not set `judge_cascade`: the cheap model judges first, the run's judge
-     * model only where the cheap verdict is close or inconsistent; null: every verdict from the run's judge model
+     * model only where the cheap verdict is close or inconsistent; null: every verdict from the run's judge model.
+     * The default (gpt-4o-mini, margin 0, no pairwise escalation) asks the run's judge only for replies the cheap judge
+     * could not get into shape: see docs/design.md, "What judging costs"
      */
-    judgeCascade: z._default(z.nullable(JudgeCascadeSchema), null),
+    judgeCascade: z.nullable(JudgeCascadeSchema),
     /** judge calls per ScoreQuality invocation */
     judgeBatch: z.number().check(z.int(), z.gte(1)),
     /** prompts per sequential look: small enough that a clear decision can stop judging early */
@@ -70,8 +77,9 @@ export const DEFAULT_SETTINGS: Settings = {
   sequentialJudging: true,
   confirmRecommended: true,
   pairwiseJudging: true,
+  pairwiseSample: 50,
   cacheJudgeReplies: true,
-  judgeCascade: null,
+  judgeCascade: { cheap_model: 'gpt-4o-mini', margin: 0, escalate_pairwise: false },
   judgeConcurrency: 8,
   retentionDays: 30,
   segmentTag: 'use_case',

@@ -14,7 +14,15 @@ export type EstimateCapture = { messages: readonly ChatMessage[]; completion: st
 export type Range = { low: number; expected: number; high: number };
 
 /** Which judge calls a run makes besides the rubric verdict on every answer (the run's settings and request). */
-export type JudgePlan = { pairwise: boolean; secondOpinions: boolean; confirmation: boolean };
+export type JudgePlan = {
+  pairwise: boolean;
+  secondOpinions: boolean;
+  confirmation: boolean;
+  /** pairwise verdicts on each candidate's first N prompts only; null or absent: on every prompt */
+  pairwiseSample?: number | null;
+  /** a cheap-judge-first cascade: rubric and pairwise verdicts priced at this judge; high: each also escalated */
+  cheapJudge?: ModelSpec | null;
+};
 /** Tokens of a pairwise verdict and of a refusal second opinion. */
 export const PAIRWISE_OUTPUT_TOKENS = 20;
 export const SECOND_OPINION_OUTPUT_TOKENS = 5;
@@ -79,7 +87,8 @@ export function estimateReplay(input: {
     second_opinion: judgeItem(),
   };
   let promptTokens = 0;
-  for (const c of input.captures) {
+  const cheap = plan.cheapJudge ?? null;
+  for (const [index, c] of input.captures.entries()) {
     const prompt = countChatTokens(c.messages);
     promptTokens += prompt;
     const observed = c.usage?.output_tokens ?? countTextTokens(c.completion);
@@ -99,26 +108,31 @@ export function estimateReplay(input: {
         if (low === null || exp === null || high === null) entry.priced = false;
         else entry.usd = add(entry.usd, { low, expected: exp, high });
       }
-      const j = (inTok: number, outTok: number, calls: number) => {
-        const usd = cost(input.judge, inTok, outTok);
+      const j = (inTok: number, outTok: number, calls: number, judge: ModelSpec = input.judge) => {
+        const usd = cost(judge, inTok, outTok);
         return usd === null ? null : usd * calls;
       };
-      // Rubric: one verdict per answer; high end: every verdict re-asked once.
-      items.rubric.add(
-        j(prompt + out.low + JUDGE_PROMPT_OVERHEAD_TOKENS, JUDGE_OUTPUT_TOKENS, 1),
-        j(prompt + out.expected + JUDGE_PROMPT_OVERHEAD_TOKENS, JUDGE_OUTPUT_TOKENS, 1),
-        j(prompt + out.high + JUDGE_PROMPT_OVERHEAD_TOKENS, JUDGE_OUTPUT_TOKENS, 2),
-        { low: 1, expected: 1, high: 2 },
-      );
-      // Pairwise: each candidate against the baseline, in both orders; high end: each order re-asked once.
-      if (plan.pairwise && m.id !== baselineId) {
-        const two = (a: number) => prompt + 2 * a + JUDGE_PROMPT_OVERHEAD_TOKENS;
-        items.pairwise.add(
-          j(two(out.low), PAIRWISE_OUTPUT_TOKENS, 2),
-          j(two(out.expected), PAIRWISE_OUTPUT_TOKENS, 2),
-          j(two(out.high), PAIRWISE_OUTPUT_TOKENS, 4),
-          { low: 2, expected: 2, high: 4 },
-        );
+      // With a cascade a verdict costs the cheap judge's price; at the high end it is also escalated to the run's judge.
+      const sum = (a: number | null, b: number | null) => (a === null || b === null ? null : a + b);
+      const verdicts = (inTok: (a: number) => number, outTok: number, n: number) =>
+        cheap
+          ? ([
+              j(inTok(out.low), outTok, n, cheap),
+              j(inTok(out.expected), outTok, n, cheap),
+              sum(j(inTok(out.high), outTok, n, cheap), j(inTok(out.high), outTok, 2 * n)),
+            ] as const)
+          : ([j(inTok(out.low), outTok, n), j(inTok(out.expected), outTok, n), j(inTok(out.high), outTok, 2 * n)] as const);
+      const highCalls = (n: number) => (cheap ? 3 * n : 2 * n);
+      // Rubric: one verdict per answer; high end: every verdict re-asked once (and escalated, with a cascade).
+      items.rubric.add(...verdicts((a) => prompt + a + JUDGE_PROMPT_OVERHEAD_TOKENS, JUDGE_OUTPUT_TOKENS, 1), { low: 1, expected: 1, high: highCalls(1) });
+      // Pairwise: each candidate against the baseline, in both orders, on the sample; high end: each order re-asked once.
+      const sampled = plan.pairwiseSample == null || index < plan.pairwiseSample;
+      if (plan.pairwise && sampled && m.id !== baselineId) {
+        items.pairwise.add(...verdicts((a) => prompt + 2 * a + JUDGE_PROMPT_OVERHEAD_TOKENS, PAIRWISE_OUTPUT_TOKENS, 2), {
+          low: 2,
+          expected: 2,
+          high: highCalls(2),
+        });
       }
       // Refusal second opinions: asked for borderline verdicts of replayed answers only.
       if (plan.secondOpinions && !fromCaptures.has(m.id)) {
@@ -134,9 +148,12 @@ export function estimateReplay(input: {
   }
   const calls = input.captures.length * input.models.filter((m) => !fromCaptures.has(m.id)).length;
   const candidates = input.models.filter((m) => m.id !== baselineId).length;
-  const rubric = items.rubric.done('one verdict per answer (sequential judging may stop earlier); high: each re-asked once');
+  const byWhom = cheap ? ` by ${cheap.id} first; high: each also asked of ${input.judge.id}, twice` : '; high: each re-asked once';
+  const rubric = items.rubric.done(`one verdict per answer (sequential judging may stop earlier)${byWhom}`);
   const pairwise = items.pairwise.done(
-    plan.pairwise ? "each candidate's answer against the baseline's, both orders; high: each order re-asked once" : 'pairwise judging is off',
+    plan.pairwise
+      ? `each candidate's answer against the baseline's, both orders${plan.pairwiseSample == null ? '' : `, on the first ${plan.pairwiseSample} prompts`}${byWhom}`
+      : 'pairwise judging is off',
   );
   const secondOpinion = items.second_opinion.done(
     plan.secondOpinions

@@ -11,9 +11,15 @@ export const JudgeCascadeSchema = onFirstUse(() =>
     cheap_model: z.string().check(z.minLength(1), z.maxLength(100)),
     /**
      * a capture's rubric scores are escalated when any candidate's cheap score is within this of the baseline's (a
-     * near-tie the cheap judge's noise could flip); 0 escalates only unparseable replies
+     * near-tie the cheap judge's noise could flip); 0 escalates only unparseable replies (not even exact ties, which
+     * coarse real judges give often)
      */
     margin: z._default(z.number().check(z.gte(0), z.lte(1)), 0.03),
+    /**
+     * ask the strong judge again when the cheap pairwise orders disagree or tie; false: only when a reply cannot be
+     * parsed (pairwise verdicts are reported, never part of the decision, so a cheap tie cannot change it)
+     */
+    escalate_pairwise: z._default(z.boolean(), true),
   }),
 );
 export type JudgeCascade = z.infer<typeof JudgeCascadeSchema>;
@@ -39,12 +45,16 @@ export const emptyTierCounts = (): JudgeTierCounts => ({ rubric_cheap: 0, rubric
  */
 export function escalateRubric(baseline: number | null, candidates: readonly (number | null)[], margin: number): boolean {
   if (baseline === null) return true;
-  return candidates.some((q) => q === null || Math.abs(q - baseline) <= margin);
+  return candidates.some((q) => q === null || (margin > 0 && Math.abs(q - baseline) <= margin));
 }
 
-/** Pairwise escalation: the cheap judge decides only a win or a loss both orders agree on. */
-export function escalatePairwise(candidateFirst: PairwiseChoice | null, candidateSecond: PairwiseChoice | null): boolean {
+/**
+ * Pairwise escalation: the cheap judge decides only a win or a loss both orders agree on; with `onDisagreement` false,
+ * its tie or split stands too (combined as a tie) and only an unparseable reply goes to the strong judge.
+ */
+export function escalatePairwise(candidateFirst: PairwiseChoice | null, candidateSecond: PairwiseChoice | null, onDisagreement = true): boolean {
   if (candidateFirst === null || candidateSecond === null) return true;
+  if (!onDisagreement) return false;
   if (candidateFirst === 'tie' || candidateSecond === 'tie') return true;
   // Candidate as A then as B: A then B is the same answer winning both times.
   return !((candidateFirst === 'A' && candidateSecond === 'B') || (candidateFirst === 'B' && candidateSecond === 'A'));

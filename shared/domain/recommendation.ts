@@ -118,6 +118,8 @@ export const RecommendationRecordSchema = onFirstUse(() =>
           cheap_model: z.string(),
           strong_model: z.string(),
           margin: z.number(),
+          /** false: pairwise ties and split orders of the cheap judge stand (only unparseable replies are escalated) */
+          escalate_pairwise: z.optional(z.boolean()),
           rubric_cheap: z.number(),
           rubric_escalated: z.number(),
           pairwise_cheap: z.number(),

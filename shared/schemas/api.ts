@@ -133,10 +133,19 @@ export const ReplayRequestSchema = onFirstUse(() =>
     judge_model: z._default(ModelName, 'gpt-4o'),
     /**
      * cheap-judge-first cascade: `cheap_model` judges first and judge_model only where the cheap verdict is close
-     * (rubric scores within `margin` of the baseline's) or inconsistent (pairwise orders disagree or tie) or unparseable;
+     * (rubric scores within `margin` of the baseline's) or inconsistent (pairwise orders disagree or tie, unless
+     * `escalate_pairwise` is false) or unparseable;
      * null: off; absent: the deployment's default
      */
-    judge_cascade: z.optional(z.nullable(z.strictObject({ cheap_model: ModelName, margin: z._default(z.number().check(z.gte(0), z.lte(1)), 0.03) }))),
+    judge_cascade: z.optional(
+      z.nullable(
+        z.strictObject({
+          cheap_model: ModelName,
+          margin: z._default(z.number().check(z.gte(0), z.lte(1)), 0.03),
+          escalate_pairwise: z._default(z.boolean(), true),
+        }),
+      ),
+    ),
     deadline_minutes: z._default(z.number().check(z.int(), z.gte(1), z.lte(24 * 60)), 60),
     max_tokens: z._default(z.number().check(z.int(), z.gte(1), z.lte(32_000)), 1024),
     /** spend cap in USD for provider calls; work past it is stored as `skipped` and the run ends partial */

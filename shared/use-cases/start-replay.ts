@@ -10,10 +10,11 @@ import { loadTokenizer } from '../domain/tokens.js';
 import { findReservedKey, type ReplayRequest, ReplayRequestSchema } from '../schemas/api.js';
 import type { WorkItem } from '../schemas/messages.js';
 import type { Needs } from './deps.js';
+import { cascadeOf } from './judge-cascade.js';
 
 export type StartReplayDeps = Needs<
   'captures' | 'runs' | 'queue' | 'workflow' | 'clock' | 'log',
-  'priceOverrides' | 'simulated' | 'pairwiseJudging' | 'sequentialJudging' | 'confirmRecommended'
+  'priceOverrides' | 'simulated' | 'pairwiseJudging' | 'pairwiseSample' | 'judgeCascade' | 'sequentialJudging' | 'confirmRecommended'
 >;
 
 import { invalidRequest, problem, type RequestProblem, reservedKey } from './errors.js';
@@ -142,6 +143,8 @@ export async function startReplay(deps: StartReplayDeps, tenantId: string, body:
         pairwise: deps.settings.pairwiseJudging,
         secondOpinions: request.refusal_second_opinion,
         confirmation: deps.settings.sequentialJudging && deps.settings.confirmRecommended,
+        pairwiseSample: deps.settings.pairwiseSample,
+        cheapJudge: cascadeOf({ request }, deps.settings.judgeCascade)?.cheap ?? null,
       },
     });
     return { ok: true, dry_run: true, captures: selected.length, models, baseline_model: baseline, estimate };

@@ -13,6 +13,8 @@ const REQUEST = {
   baseline_model: 'gpt-4o-mini',
   candidate_models: ['gpt-3.5-turbo', 'llama-3.3-70b'],
   judge_model: 'gpt-4',
+  // the expensive judge on every verdict: no cheap judge first
+  judge_cascade: null,
   refusal_second_opinion: true,
   captures: { limit: CAPTURES },
 };

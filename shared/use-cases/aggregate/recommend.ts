@@ -60,6 +60,7 @@ export async function recommend(
         cheap_model: cascade.cheap.id,
         strong_model: run.request.judge_model,
         margin: cascade.margin,
+        escalate_pairwise: cascade.escalatePairwise,
         rubric_cheap: run.judge_rubric_cheap,
         rubric_escalated: run.judge_rubric_escalated,
         pairwise_cheap: run.judge_pairwise_cheap,

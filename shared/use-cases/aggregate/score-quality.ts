@@ -2,7 +2,7 @@
 import { type ModelSpec, resolveModel } from '../../config/models.js';
 import type { StoredCapture } from '../../domain/capture.js';
 import { buildRubricJudgeMessages, type ChatMessage, parseRubricVerdict, weightedQuality } from '../../domain/judge.js';
-import { emptyTierCounts, escalatePairwise, escalateRubric } from '../../domain/judge-cascade.js';
+import { emptyTierCounts, escalatePairwise, escalateRubric, type JudgeTierCounts } from '../../domain/judge-cascade.js';
 import { combineBothOrders } from '../../domain/pairwise.js';
 import type { QualityScore, ReplayResult } from '../../domain/result.js';
 import type { RunRecord } from '../../domain/run.js';
@@ -27,6 +27,7 @@ export type ScoreQualityDeps = Needs<
   | 'judgeBatch'
   | 'judgeConcurrency'
   | 'pairwiseJudging'
+  | 'pairwiseSample'
   | 'sequentialJudging'
   | 'policy'
   | 'cacheJudgeReplies'
@@ -134,15 +135,18 @@ export async function scoreQuality(base: ScoreQualityDeps, step: ScoringStep): P
   const cached = base.settings.cacheJudgeReplies ? cachedJudgeLlm(spend.llm, base.judgeCache, step.tenant_id) : null;
   const deps: ScoreQualityDeps = { ...base, llm: failOnTransient(cached?.llm ?? spend.llm) };
   let next: ScoringStep | undefined;
+  // The cascade's counts cover verdicts stored, also by a look that then fails: its retry does not judge them again.
+  const tiers = emptyTierCounts();
   try {
-    next = await scoreQualityLook(deps, run, step);
+    next = await scoreQualityLook(deps, run, step, tiers);
     return next;
   } finally {
     await base.runs.addJudgeSpend(step, 0, next ? next.judged - step.judged : 0);
+    if (Object.values(tiers).some((n) => n > 0)) await base.runs.addJudgeTiers(step, tiers);
   }
 }
 
-async function scoreQualityLook(deps: ScoreQualityDeps, run: RunRecord, step: ScoringStep): Promise<ScoringStep> {
+async function scoreQualityLook(deps: ScoreQualityDeps, run: RunRecord, step: ScoringStep, tiers: JudgeTierCounts): Promise<ScoringStep> {
   const baselineModel = run.request.baseline_model;
   const candidates = run.models.filter((m) => m !== baselineModel);
   const open = step.confirm ? [step.confirm] : candidates.filter((m) => !step.settled[m]);
@@ -150,7 +154,6 @@ async function scoreQualityLook(deps: ScoreQualityDeps, run: RunRecord, step: Sc
   const page = await deps.results.page(run.run_id, baselineModel, step.cursor, perPage);
   const stats: Record<string, PairStats> = { ...step.stats };
   let judged = step.judged;
-  const tiers = emptyTierCounts();
 
   const judgeable = (r: ReplayResult | null): r is ReplayResult => r !== null && (r.status === 'ok' || r.status === 'refused');
   const pending = (r: ReplayResult) => r.judge_status !== 'scored' && r.judge_status !== 'unscored';
@@ -158,28 +161,30 @@ async function scoreQualityLook(deps: ScoreQualityDeps, run: RunRecord, step: Sc
   const strong = resolveModel(run.request.judge_model);
   const cascade = cascadeOf(run, deps.settings.judgeCascade);
 
-  /** Scores this capture's unscored answers: with a cascade, the cheap judge first and the strong one if it is close. */
-  const scoreCapture = async (capture: StoredCapture | null, base: ReplayResult, todo: { model: string; r: ReplayResult }[]) => {
-    const scores = new Map<string, Score>();
-    if (todo.length === 0) return scores;
+  /**
+   * Scores this capture's unscored answers: with a cascade, the cheap judge first and the strong one if it is close.
+   * Says which tier scored them; the caller counts it once the scores are stored.
+   */
+  const scoreCapture = async (
+    capture: StoredCapture | null,
+    base: ReplayResult,
+    todo: { model: string; r: ReplayResult }[],
+  ): Promise<{ scores: Map<string, Score>; tier: 'rubric_cheap' | 'rubric_escalated' | null }> => {
+    if (todo.length === 0) return { scores: new Map(), tier: null };
     const judgeAll = async (judge: ModelSpec, attempts: number) =>
       new Map(await settleAll(todo.map(async (t) => [t.model, await judgeOne(deps, run, capture!, t.r, judge, attempts)] as const)));
-    if (!capture || !strong) return new Map(todo.map((t) => [t.model, UNSCORED] as const));
+    if (!capture || !strong) return { scores: new Map(todo.map((t) => [t.model, UNSCORED] as const)), tier: null };
     // A baseline scored earlier (a confirmation pass, a retried step) fixes the judge, so a pair is one judge's scale.
     const baseJudge = judgeable(base) && !pending(base) ? (base.judge?.judged_by ?? strong.id) : null;
-    if (!cascade || baseJudge === strong.id) return judgeAll(strong, 2);
+    if (!cascade || baseJudge === strong.id) return { scores: await judgeAll(strong, 2), tier: null };
     const cheapScores = await judgeAll(cascade.cheap, 1);
     const quality = (model: string, r: ReplayResult) => (cheapScores.has(model) ? (cheapScores.get(model)?.quality ?? null) : storedQuality(r));
     const qb = judgeable(base) ? quality(baselineModel, base) : null;
     const qcs = todo.filter((t) => t.model !== baselineModel).map((t) => quality(t.model, t.r));
     const close = judgeable(base) ? escalateRubric(qb, qcs, cascade.margin) : qcs.some((q) => q === null);
-    if (baseJudge === cascade.cheap.id || !close) {
-      tiers.rubric_cheap += todo.length;
-      return cheapScores;
-    }
-    tiers.rubric_escalated += todo.length;
+    if (baseJudge === cascade.cheap.id || !close) return { scores: cheapScores, tier: 'rubric_cheap' };
     judged += todo.length;
-    return judgeAll(strong, 2);
+    return { scores: await judgeAll(strong, 2), tier: 'rubric_escalated' };
   };
 
   /** Candidate vs baseline, both orders; with a cascade the strong judge is asked only when the cheap orders disagree. */
@@ -192,15 +197,19 @@ async function scoreQualityLook(deps: ScoreQualityDeps, run: RunRecord, step: Sc
       ]).then(([a, b]) => [a ?? null, b ?? null] as const);
     let [first, second] = cascade ? await bothOrders(cascade.cheap, 1) : await bothOrders(strong!, 2);
     judged += 2;
-    if (cascade) {
-      if (escalatePairwise(first, second)) {
-        tiers.pairwise_escalated++;
-        [first, second] = await bothOrders(strong!, 2);
-        judged += 2;
-      } else tiers.pairwise_cheap++;
+    const escalated = cascade !== null && escalatePairwise(first, second, cascade.escalatePairwise);
+    if (escalated) {
+      [first, second] = await bothOrders(strong!, 2);
+      judged += 2;
     }
     if (first && second) await deps.results.setPairwise(run.run_id, model, r.capture_id, combineBothOrders(first, second).outcome);
+    if (cascade) tiers[escalated ? 'pairwise_escalated' : 'pairwise_cheap']++;
   };
+
+  // Pairwise verdicts are reported, never part of the decision: each candidate gets them on its first
+  // `pairwiseSample` paired prompts (whole pages, in the page order sequential judging uses), not on every pair.
+  const sample = deps.settings.pairwiseSample;
+  const inPairwiseSample = (model: string) => sample === null || (step.stats[model]?.n ?? 0) < sample;
 
   // Pairs are added in page order once the page is judged: floating-point sums must not depend on which judge call ended first.
   const pairs: { model: string; qb: number; qc: number }[][] = page.items.map(() => []);
@@ -214,8 +223,9 @@ async function scoreQualityLook(deps: ScoreQualityDeps, run: RunRecord, step: Sc
       const r = answers[i] ?? null;
       if (judgeable(r) && pending(r)) todo.push({ model, r });
     });
-    const scores = await scoreCapture(capture, base, todo);
+    const { scores, tier } = await scoreCapture(capture, base, todo);
     await Promise.all(todo.map((t) => deps.results.setScore(run.run_id, t.model, t.r.capture_id, scores.get(t.model) ?? UNSCORED)));
+    if (tier) tiers[tier] += todo.length;
     judged += todo.length;
     const qualityOf = (model: string, r: ReplayResult) => (scores.has(model) ? (scores.get(model)?.quality ?? null) : storedQuality(r));
     const qb = judgeable(base) ? qualityOf(baselineModel, base) : null;
@@ -225,7 +235,8 @@ async function scoreQualityLook(deps: ScoreQualityDeps, run: RunRecord, step: Sc
         if (!judgeable(r)) return;
         const qc = qualityOf(model, r);
         if (qb !== null && qc !== null) pairs[page.items.indexOf(base)]!.push({ model, qb, qc });
-        if (deps.settings.pairwiseJudging && capture && strong && judgeable(base) && r.pairwise == null) await judgePair(capture, model, base, r);
+        if (deps.settings.pairwiseJudging && inPairwiseSample(model) && capture && strong && judgeable(base) && r.pairwise == null)
+          await judgePair(capture, model, base, r);
       }),
     );
   });
@@ -246,6 +257,5 @@ async function scoreQualityLook(deps: ScoreQualityDeps, run: RunRecord, step: Sc
     }
   }
   const allSettled = !step.confirm && candidates.length > 0 && candidates.every((m) => settled[m]);
-  await deps.runs.addJudgeTiers(step, tiers);
   return { ...step, cursor: page.cursor, look, judged, stats, settled, finished: page.cursor === null || allSettled };
 }

@@ -70,6 +70,18 @@ describe('estimateReplay judge items', () => {
     expect(off.judge_calls.expected).toBe(12);
     expect(on.judge_usd!.expected).toBeGreaterThan(off.judge_usd!.expected * 1.5);
   });
+
+  it('counts pairwise verdicts on the sample only, and prices a cascade at the cheap judge (the strong one at the high end)', () => {
+    const plan = { pairwise: true, secondOpinions: false, confirmation: false };
+    const strong = estimateReplay({ captures, models, judge: gpt4, maxTokens: 256, judging: plan });
+    const sampled = estimateReplay({ captures, models, judge: gpt4, maxTokens: 256, judging: { ...plan, pairwiseSample: 1 } });
+    // 2 candidates × 1 sampled prompt × both orders
+    expect(sampled.judge_items.pairwise.calls.expected).toBe(4);
+    const cascade = estimateReplay({ captures, models, judge: gpt4, maxTokens: 256, judging: { ...plan, cheapJudge: mini } });
+    expect(cascade.judge_items.rubric.calls).toEqual({ low: 12, expected: 12, high: 36 });
+    expect(cascade.judge_usd!.expected).toBeLessThan(strong.judge_usd!.expected / 10);
+    expect(cascade.judge_usd!.high).toBeGreaterThan(strong.judge_usd!.high);
+  });
 });
 
 describe('evaluationSpend', () => {

@@ -18,6 +18,8 @@ describe('judge cascade: when the strong judge is asked', () => {
 
   it('margin 0 escalates only unparseable replies', () => {
     expect(escalateRubric(0.5, [0.5 + 1e-9, 0.7], 0)).toBe(false);
+    expect(escalateRubric(0.5, [0.5, 0.7], 0)).toBe(false);
+    expect(escalateRubric(0.5, [0.5, null], 0)).toBe(true);
   });
 
   it('a pairwise verdict stays cheap only when both orders pick the same answer', () => {
@@ -28,5 +30,13 @@ describe('judge cascade: when the strong judge is asked', () => {
     expect(escalatePairwise('B', 'B')).toBe(true);
     expect(escalatePairwise('tie', 'B')).toBe(true);
     expect(escalatePairwise('A', null)).toBe(true);
+  });
+
+  it('without escalation on disagreement, a cheap tie or split stands and only an unparseable order is escalated', () => {
+    expect(escalatePairwise('A', 'A', false)).toBe(false);
+    expect(escalatePairwise('tie', 'B', false)).toBe(false);
+    expect(escalatePairwise('A', 'B', false)).toBe(false);
+    expect(escalatePairwise(null, 'B', false)).toBe(true);
+    expect(escalatePairwise('A', null, false)).toBe(true);
   });
 });
