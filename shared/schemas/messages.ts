@@ -28,6 +28,8 @@ export const ProgressSchema = RunRefSchema.extend({
   poll_seconds: z.number().int().positive(),
 });
 export type Progress = z.infer<typeof ProgressSchema>;
+/** CheckProgress's input: a run, and from the second check on the previous check's output (its `stored`). */
+export const CheckProgressInputSchema = RunRefSchema.extend({ stored: z.number().int().nonnegative().optional() });
 
 const PairStatsSchema = z.object({ n: z.number(), sb: z.number(), sc: z.number(), sbb: z.number(), scc: z.number(), sbc: z.number() });
 

@@ -25,6 +25,10 @@ export const CaptureRefItemSchema = CaptureItemSchema.pick({ id: true, model: tr
 
 /** A result item: the record with its answer compressed. */
 export const ResultItemSchema = ReplayResultSchema.omit({ answer: true }).extend({ answer_gz: bytes });
+/** What a recount of a run's results reads of each (with `calls`, the slot's call-started marks). */
+export const TallyItemSchema = ReplayResultSchema.pick({ status: true, attempts: true, cost_usd: true, error_kind: true }).extend({
+  calls: z.number().default(0),
+});
 
 export const RunItemSchema = RunRecordSchema;
 /** What the runs index projects for a list of runs. */
