@@ -30,7 +30,15 @@ type Taker = { leaseMs: number; now: number; resolve: (slot: Held | null) => voi
  * This process's slots of one key: how many it holds (in use or idle), which (`<sk>:<i>`, also those being taken),
  * callers waiting for one, idle ones (taken, unused, until they are freed), and callers of this tick's shared take.
  */
-type Pool = { held: number; mine: Set<string>; waiters: ((slot: Held) => void)[]; idle: Held[]; freeing?: NodeJS.Timeout; takers: Taker[] };
+type Pool = {
+  held: number;
+  mine: Set<string>;
+  waiters: ((slot: Held) => void)[];
+  /** oldest first; the newest is taken first, so slots beyond what calls need age out */
+  idle: { slot: Held; since: number }[];
+  freeing?: NodeJS.Timeout;
+  takers: Taker[];
+};
 
 export const slotItemKey = (key: string, shard: number): ItemKey => ({ pk: `LIMIT#${key}`, sk: `SLOTS#${shard}` });
 export const slotShards = (slots: number): number => Math.ceil(slots / SLOTS_PER_ITEM);
@@ -86,7 +94,7 @@ export class DynamoLimiter implements Limiter {
   private async slot(key: string, pool: Pool, slots: number, leaseMs: number, now: number): Promise<Held | null> {
     const started = Date.now();
     const at = () => now + (Date.now() - started);
-    const idle = pool.idle.pop();
+    const idle = pool.idle.pop()?.slot;
     if (idle) return this.refreshed(pool, idle, leaseMs, now);
     // Callers already waiting here go first; with every slot held here, DynamoDB has none to give either.
     if (pool.waiters.length === 0 && pool.held < slots) {
@@ -95,7 +103,7 @@ export class DynamoLimiter implements Limiter {
     }
     if (pool.held === 0) return null;
     // A slot may have gone idle here while this caller looked in DynamoDB.
-    const idleNow = pool.idle.pop();
+    const idleNow = pool.idle.pop()?.slot;
     if (idleNow) return this.refreshed(pool, idleNow, leaseMs, at());
     const handed = await this.handOver(pool, this.maxSlotWaitMs);
     if (handed) return this.refreshed(pool, handed, leaseMs, at());
@@ -133,21 +141,32 @@ export class DynamoLimiter implements Limiter {
     };
   }
 
-  /** Keeps a slot taken here, idle, for the next caller; idle slots are freed together once they linger unused. */
+  /** Keeps a slot taken here, idle, for the next caller; slots idle for `lingerMs` are freed together. */
   private linger(pool: Pool, slot: Held): void {
-    pool.idle.push(slot);
-    if (pool.freeing) return;
-    pool.freeing = setTimeout(() => {
-      pool.freeing = undefined;
-      const idle = pool.idle.splice(0);
-      pool.held -= idle.length;
-      for (const s of idle) pool.mine.delete(tag(s));
-      for (const [key, p] of this.pools) if (p === pool) this.lastFull.delete(key);
-      // Every idle slot of an item in one write; a failure here costs only the lease (the slots free themselves).
-      const byItem = new Map<string, Held[]>();
-      for (const s of idle) byItem.set(s.itemKey.sk, [...(byItem.get(s.itemKey.sk) ?? []), s]);
-      Promise.all([...byItem.values()].map((group) => this.freeSlots(group))).catch(() => {});
-    }, this.lingerMs);
+    pool.idle.push({ slot, since: Date.now() });
+    this.scheduleFree(pool);
+  }
+
+  private scheduleFree(pool: Pool): void {
+    const oldest = pool.idle[0];
+    if (pool.freeing || !oldest) return;
+    pool.freeing = setTimeout(
+      () => {
+        pool.freeing = undefined;
+        const cutoff = Date.now() - this.lingerMs;
+        const fresh = pool.idle.findIndex((e) => e.since > cutoff);
+        const due = pool.idle.splice(0, fresh < 0 ? pool.idle.length : fresh).map((e) => e.slot);
+        pool.held -= due.length;
+        for (const s of due) pool.mine.delete(tag(s));
+        for (const [key, p] of this.pools) if (p === pool && due.length > 0) this.lastFull.delete(key);
+        // Every due slot of an item in one write; a failure here costs only the lease (the slots free themselves).
+        const byItem = new Map<string, Held[]>();
+        for (const s of due) byItem.set(s.itemKey.sk, [...(byItem.get(s.itemKey.sk) ?? []), s]);
+        Promise.all([...byItem.values()].map((group) => this.freeSlots(group))).catch(() => {});
+        this.scheduleFree(pool);
+      },
+      Math.max(0, oldest.since + this.lingerMs - Date.now()),
+    );
     pool.freeing.unref?.();
   }
 
