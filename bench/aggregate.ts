@@ -81,6 +81,7 @@ function syntheticResults(capturesPerModel: number, withAnswers = false): Result
     complete: notUsed,
     storeIfAbsent: notUsed,
     get: notUsed,
+    tally: notUsed,
     setScore: notUsed,
     forCapture: notUsed,
     setPairwise: notUsed,

@@ -24,6 +24,8 @@ export type DynamoCounts = {
   byCommand: Record<string, number>;
   /** failed conditional writes by the kind of item (partition key up to its first `#`, sort key likewise) */
   failedByItem: Record<string, number>;
+  /** writes by the kind of item, likewise */
+  writesByItem: Record<string, number>;
 };
 
 const itemKind = (command: object): string => {
@@ -36,7 +38,7 @@ const itemKind = (command: object): string => {
 
 export function countDynamoCalls(): { within<T>(fn: () => Promise<T>): Promise<T>; counts: DynamoCounts; reset(): void } {
   const scope = new AsyncLocalStorage<true>();
-  const counts: DynamoCounts = { reads: 0, writes: 0, failedConditionalWrites: 0, byCommand: {}, failedByItem: {} };
+  const counts: DynamoCounts = { reads: 0, writes: 0, failedConditionalWrites: 0, byCommand: {}, failedByItem: {}, writesByItem: {} };
   const base = Object.getPrototypeOf(DynamoDBDocumentClient.prototype) as { send: (this: unknown, command: object, ...rest: unknown[]) => Promise<unknown> };
   const send = base.send;
   base.send = async function (this: unknown, command: object, ...rest: unknown[]) {
@@ -45,7 +47,11 @@ export function countDynamoCalls(): { within<T>(fn: () => Promise<T>): Promise<T
     if (counted) {
       counts.byCommand[name] = (counts.byCommand[name] ?? 0) + 1;
       if (READS.has(name)) counts.reads++;
-      else counts.writes++;
+      else {
+        counts.writes++;
+        const kind = itemKind(command);
+        counts.writesByItem[kind] = (counts.writesByItem[kind] ?? 0) + 1;
+      }
     }
     try {
       return await send.call(this, command, ...rest);
@@ -62,7 +68,7 @@ export function countDynamoCalls(): { within<T>(fn: () => Promise<T>): Promise<T
     within: (fn) => scope.run(true, fn),
     counts,
     reset() {
-      Object.assign(counts, { reads: 0, writes: 0, failedConditionalWrites: 0, byCommand: {}, failedByItem: {} });
+      Object.assign(counts, { reads: 0, writes: 0, failedConditionalWrites: 0, byCommand: {}, failedByItem: {}, writesByItem: {} });
     },
   };
 }

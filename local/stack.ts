@@ -22,7 +22,7 @@ import { makeResultsHandler } from '../functions/results-api/handler.js';
 import { makeScheduledReplayHandler } from '../functions/scheduled-replay/handler.js';
 import { SIMULATED_PROVIDERS } from '../shared/config/models.js';
 import { DEFAULT_SETTINGS, type Settings } from '../shared/config/settings.js';
-import type { Clock, LlmGateway, Log, Metrics } from '../shared/ports/index.js';
+import type { Clock, LlmGateway, Log, Metrics, RunStore } from '../shared/ports/index.js';
 import { captureStore, judgeCache, limiter, resultStore, runStore, tokenStore } from '../shared/runtime/build/dynamo.js';
 import { llmGateway } from '../shared/runtime/build/llm.js';
 import { workQueue } from '../shared/runtime/build/queue.js';
@@ -89,6 +89,8 @@ export type LocalStackOptions = {
   metrics?: Metrics;
   /** wraps the gateway adapter (cassettes, fault hooks in tests) */
   wrapLlm?: (llm: LlmGateway) => LlmGateway;
+  /** wraps the run store every function uses (fault hooks in tests) */
+  wrapRuns?: (runs: RunStore) => RunStore;
   /** wraps the worker's handler as the event source invokes it (benchmarks attribute round trips to it) */
   wrapWorker?: (handler: (event: SQSEvent) => Promise<SQSBatchResponse>) => (event: SQSEvent) => Promise<SQSBatchResponse>;
 };
@@ -194,7 +196,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // With a data folder, queued work is journalled on disk (fauxqs is in memory) so a restart can re-drive it.
     const rawQueue = journal ? await workQueue(base) : undefined;
     const queue = rawQueue && journal ? journaledQueue(rawQueue, journal) : undefined;
-    const platform = { ...base, overrides: { workflow: localWorkflow, ...(llm ? { llm } : {}), ...(queue ? { queue } : {}) } };
+    const runs = options.wrapRuns ? options.wrapRuns(runStore(base)) : undefined;
+    const platform = { ...base, overrides: { workflow: localWorkflow, ...(llm ? { llm } : {}), ...(queue ? { queue } : {}), ...(runs ? { runs } : {}) } };
     // Each function gets its own composition root, exactly as deployed; only the platform differs.
     const fn = <D extends object>(wiring: Wiring<D>) => {
       const built = wire(platform, wiring);

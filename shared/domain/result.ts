@@ -90,3 +90,18 @@ export function resultWithoutCall(input: {
     stored_at: input.now.toISOString(),
   };
 }
+
+/** What a stored result cost the run's providers: nothing for the captured answer (no call, `attempts` 0). */
+export const billedUsd = (r: Pick<ReplayResult, 'attempts' | 'cost_usd'>): number => (r.attempts > 0 ? (r.cost_usd ?? 0) : 0);
+
+/**
+ * What one stored result adds to the run's counters. `calls` is the slot's call-started marks: two or more means a
+ * provider call was made before this one and may have been billed (a crashed or timed-out attempt).
+ */
+export const countsOf = (r: Pick<ReplayResult, 'attempts' | 'cost_usd' | 'status' | 'error_kind'>, calls: number) => ({
+  stored: 1,
+  cost_usd: billedUsd(r),
+  double_calls: calls >= 2 ? 1 : 0,
+  skipped: r.status === 'skipped' ? 1 : 0,
+  dead_lettered: r.error_kind === 'dead_lettered' ? 1 : 0,
+});

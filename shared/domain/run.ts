@@ -96,3 +96,16 @@ export function newRunRecord(input: {
     headline: null,
   };
 }
+
+/** The run's result counters: what its stored results add up to (the run item keeps them, the results are the truth). */
+export type RunCounts = { stored: number; cost_usd: number; double_calls: number; skipped: number; dead_lettered: number };
+
+export const noCounts = (): RunCounts => ({ stored: 0, cost_usd: 0, double_calls: 0, skipped: 0, dead_lettered: 0 });
+
+export const addCounts = (a: RunCounts, b: Partial<RunCounts>): RunCounts => ({
+  stored: a.stored + (b.stored ?? 0),
+  cost_usd: a.cost_usd + (b.cost_usd ?? 0),
+  double_calls: a.double_calls + (b.double_calls ?? 0),
+  skipped: a.skipped + (b.skipped ?? 0),
+  dead_lettered: a.dead_lettered + (b.dead_lettered ?? 0),
+});

@@ -9,7 +9,7 @@ import type { LlmOutcome, LlmRequest } from '../domain/llm.js';
 import type { RateLimit } from '../domain/rate-limit.js';
 import type { RecommendationRecord } from '../domain/recommendation.js';
 import type { PairwiseOutcome, QualityScore, ReplayResult } from '../domain/result.js';
-import type { RunRecord, RunStatus, RunSummary } from '../domain/run.js';
+import type { RunCounts, RunRecord, RunStatus, RunSummary } from '../domain/run.js';
 import type { RunMetrics } from '../domain/run-metrics.js';
 import type { RunRef, WorkItem } from '../schemas/messages.js';
 
@@ -56,8 +56,11 @@ export interface JudgeCache {
 export interface RunStore {
   create(run: RunRecord): Promise<void>;
   get(ref: RunRef): Promise<RunRecord | null>;
-  /** Atomic counters as results land. */
-  recordResult(ref: RunRef, delta: { stored: number; cost_usd: number; double_calls: number; skipped?: number; dead_lettered?: number }): Promise<void>;
+  /**
+   * Adds to the run's counters (atomic `ADD`), and `settle_usd` to its budget reservation, while the run is running;
+   * false once it is not (aggregation took its counts from the stored results: see `beginAggregation`).
+   */
+  recordResult(ref: RunRef, delta: Partial<RunCounts> & { settle_usd?: number }): Promise<boolean>;
   /** Reserves `usd` of the run's budget; false when it would pass the cap. */
   reserveBudget(ref: RunRef, usd: number, budget: number): Promise<boolean>;
   /** Adds what judge calls cost (rubric, pairwise, refusal second opinions). */
@@ -69,8 +72,11 @@ export interface RunStore {
   /** Notes that a call was not made because of the budget (the run ends partial). */
   markBudgetReached(ref: RunRef): Promise<void>;
   setStatus(ref: RunRef, status: RunStatus, reasons: string[], finishedAt?: string): Promise<void>;
-  /** Moves a running run to aggregating once; false when another step already did. */
-  beginAggregation(ref: RunRef, reasons: string[]): Promise<boolean>;
+  /**
+   * Moves a running run to aggregating once; false when another step already did. With `recounted`, the counters
+   * are set to what the stored results add up to, in the same write (counts added later are refused).
+   */
+  beginAggregation(ref: RunRef, reasons: string[], recounted?: RunCounts): Promise<boolean>;
   putMetrics(ref: RunRef, metrics: RunMetrics): Promise<void>;
   getMetrics(ref: RunRef): Promise<RunMetrics | null>;
   putRecommendation(ref: RunRef, record: RecommendationRecord): Promise<void>;
@@ -101,6 +107,8 @@ export interface ResultStore {
   /** Stores a result unless a final one exists (dead letters): overrides a stale pending claim. */
   storeIfAbsent(item: WorkItem, result: ReplayResult): Promise<boolean>;
   get(runId: string, model: string, captureId: string): Promise<ReplayResult | null>;
+  /** What the stored results of one (run, model) add up to (the source of truth for the run's counters). */
+  tally(runId: string, model: string): Promise<RunCounts>;
   /** A page of one (run, model); `cursor` is one this store returned for that pair, else it throws a RangeError. */
   page(runId: string, model: string, cursor: string | null, limit: number): Promise<{ items: ReplayResult[]; cursor: string | null }>;
   setPairwise(runId: string, model: string, captureId: string, outcome: PairwiseOutcome): Promise<void>;

@@ -33,6 +33,8 @@ export const ProgressSchema = onFirstUse(() =>
   }),
 );
 export type Progress = z.infer<typeof ProgressSchema>;
+/** CheckProgress's input: a run, and from the second check on the previous check's output (its `stored`). */
+export const CheckProgressInputSchema = onFirstUse(() => z.extend(RunRefSchema, { stored: z.optional(z.number().check(z.int(), z.nonnegative())) }));
 
 const PairStatsSchema = onFirstUse(() => z.object({ n: z.number(), sb: z.number(), sc: z.number(), sbb: z.number(), scc: z.number(), sbc: z.number() }));
 

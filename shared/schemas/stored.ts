@@ -29,6 +29,12 @@ export const CaptureRefItemSchema = onFirstUse(() => z.pick(CaptureItemSchema, {
 
 /** A result item: the record with its answer compressed. */
 export const ResultItemSchema = onFirstUse(() => z.extend(z.omit(ReplayResultSchema, { answer: true }), { answer_gz: bytes }));
+/** What a recount of a run's results reads of each (with `calls`, the slot's call-started marks). */
+export const TallyItemSchema = onFirstUse(() =>
+  z.extend(z.pick(ReplayResultSchema, { status: true, attempts: true, cost_usd: true, error_kind: true }), {
+    calls: z._default(z.number(), 0),
+  }),
+);
 
 export const RunItemSchema = RunRecordSchema;
 /** What the runs index projects for a list of runs. */

@@ -6,7 +6,8 @@ import type { FaultSpec } from '../../local/simulator/server.js';
 import type { LocalStack } from '../../local/stack.js';
 import { resolveModel } from '../../shared/config/models.js';
 import type { ReplayResult } from '../../shared/domain/result.js';
-import type { LlmGateway } from '../../shared/ports/index.js';
+import type { LlmGateway, RunStore } from '../../shared/ports/index.js';
+import type { RunRef } from '../../shared/schemas/messages.js';
 import { clientFor, startTestStack } from '../helpers/stack.js';
 
 const BASELINE = 'gpt-4o-mini';
@@ -18,6 +19,13 @@ const CRASH_MARKER = 'crash-after-call';
 const crashed = new Set<string>();
 class SimulatedCrash extends Error {}
 
+/**
+ * While set, every worker dies between storing its batch's results and writing the run counters (the end of the
+ * batch): the counters never hear of those results.
+ */
+let killCounterWrites = false;
+let killedCounterWrites = 0;
+
 let stack: LocalStack;
 let client: SwitchyardClient;
 
@@ -27,6 +35,16 @@ beforeAll(async () => {
     // The call timeout leaves room for a busy machine (a call that times out may be billed and is then called
     // again); the lease is short, so a crashed holder's slot is taken over quickly, and renewed while a call runs.
     settings: { maxAttempts: 3, backoffBaseSeconds: 1, backoffMaxSeconds: 1, callTimeoutMs: 5000, leaseMs: 3000 },
+    wrapRuns: (runs: RunStore): RunStore =>
+      Object.assign(Object.create(runs) as RunStore, {
+        async recordResult(ref: RunRef, delta: Parameters<RunStore['recordResult']>[1]) {
+          if (killCounterWrites && (delta.stored ?? 0) > 0) {
+            killedCounterWrites++;
+            throw new SimulatedCrash('worker killed after storing its results, before writing the run counters');
+          }
+          return runs.recordResult(ref, delta);
+        },
+      }),
     wrapLlm: (llm: LlmGateway): LlmGateway => ({
       async complete(request) {
         const outcome = await llm.complete(request);
@@ -161,6 +179,29 @@ describe('fault injection', () => {
     // Every (capture, model) was answered twice by the provider: once before the crash, once after.
     expect(run.suspected_double_calls).toBe(CAPTURES * 2);
     expect(bills).toEqual(Array(CAPTURES * 2).fill(2));
+  });
+
+  it('completes with the right counts and spend when workers die between storing results and writing the counters', async () => {
+    registerScenarioPrompts('Explain counters');
+    killCounterWrites = true;
+    killedCounterWrites = 0;
+    try {
+      const { run, results, bills } = await runScenario({ prompt: 'Explain counters' });
+      // No counter write got through: the counts come from the recount of the stored results.
+      expect(killedCounterWrites).toBeGreaterThan(0);
+      expect(run.status).toBe('completed');
+      expectOneResultEach(results);
+      expect(run.progress).toMatchObject({ expected: CAPTURES * 2, stored: CAPTURES * 2, skipped: 0, dead_lettered: 0 });
+      const spent = Object.values(results)
+        .flat()
+        .reduce((usd, r) => usd + (r.cost_usd ?? 0), 0);
+      expect(spent).toBeGreaterThan(0);
+      expect(run.spend_usd).toBeCloseTo(spent, 12);
+      expect(run.suspected_double_calls).toBe(0);
+      expect(bills).toEqual(Array(CAPTURES * 2).fill(1));
+    } finally {
+      killCounterWrites = false;
+    }
   });
 
   it('stores one result per work item when every message is delivered twice', async () => {

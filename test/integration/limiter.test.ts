@@ -86,6 +86,57 @@ describe('DynamoLimiter', () => {
     expect(again.ok).toBe(true);
   });
 
+  it('keeps a freed slot idle here for a moment: the next caller takes it with no write, others see it taken', async () => {
+    const { db: mine, writes } = counted();
+    const limiter = new DynamoLimiter(mine, TABLE, 20, Math.random, 300);
+    const limit = { maxConcurrency: 2 };
+    const first = await limiter.acquire('linger', limit, 10, 60_000, Date.now());
+    const second = await limiter.acquire('linger', limit, 10, 60_000, Date.now());
+    expect(first.ok && second.ok).toBe(true);
+    if (first.ok) await first.release();
+    if (second.ok) await second.release();
+    const before = writes();
+    const again = await limiter.acquire('linger', limit, 10, 60_000, Date.now());
+    expect(again.ok).toBe(true);
+    expect(writes()).toBe(before);
+    if (again.ok) await again.release();
+    // Idle here, still taken in DynamoDB: another process finds no slot.
+    expect((await new DynamoLimiter(counted().db, TABLE, 20).acquire('linger', limit, 10, 60_000, Date.now())).ok).toBe(false);
+    // Unused for the linger, both idle slots are freed in one write.
+    await new Promise((r) => setTimeout(r, 500));
+    expect(writes()).toBe(before + 1);
+    const other = new DynamoLimiter(counted().db, TABLE, 20);
+    const both = await Promise.all([other.acquire('linger', limit, 10, 60_000, Date.now()), other.acquire('linger', limit, 10, 60_000, Date.now())]);
+    expect(both.every((g) => g.ok)).toBe(true);
+  });
+
+  it('takes the slots of callers arriving together in one write, after one read', async () => {
+    const { db: mine, writes } = counted();
+    const limiter = new DynamoLimiter(mine, TABLE, 20);
+    const limit = { maxConcurrency: 10 };
+    // The first caller sets the item up.
+    expect((await limiter.acquire('together', limit, 10, 60_000, Date.now())).ok).toBe(true);
+    const before = writes();
+    const grants = await Promise.all(Array.from({ length: 6 }, () => limiter.acquire('together', limit, 10, 60_000, Date.now())));
+    expect(granted(grants)).toHaveLength(6);
+    expect(writes()).toBe(before + 1);
+    const leases = (await db.send(new GetCommand({ TableName: TABLE, Key: slotItemKey('together', 0) }))).Item?.leases as number[];
+    expect(leases.filter((l) => l > Date.now())).toHaveLength(7);
+  });
+
+  it('counts the requests of callers arriving together in one write, and admits only as many as the window holds', async () => {
+    const { db: mine, writes } = counted();
+    const limiter = new DynamoLimiter(mine, TABLE);
+    const now = Date.now();
+    const grants = await Promise.all(Array.from({ length: 3 }, () => limiter.acquire('rpm-together', { rpm: 5 }, 10, 60_000, now)));
+    expect(granted(grants)).toHaveLength(3);
+    expect(writes()).toBe(1);
+    // Room for two of the next four: one write refused, one read, one write for the two.
+    const next = await Promise.all(Array.from({ length: 4 }, () => limiter.acquire('rpm-together', { rpm: 5 }, 10, 60_000, now)));
+    expect(granted(next)).toHaveLength(2);
+    expect(writes()).toBe(3);
+  });
+
   it('tells a caller with no slot anywhere when to come back, and a second try soon after costs no write', async () => {
     const holder = new DynamoLimiter(counted().db, TABLE, 20);
     const held = await holder.acquire('busy', { maxConcurrency: 1 }, 10, 60_000, Date.now());

@@ -10,10 +10,11 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { decodeText, encodeText } from '../../domain/capture.js';
-import type { ReplayResult } from '../../domain/result.js';
+import { countsOf, type ReplayResult } from '../../domain/result.js';
+import { addCounts, noCounts, type RunCounts } from '../../domain/run.js';
 import type { ClaimOutcome, ResultStore } from '../../ports/index.js';
 import type { WorkItem } from '../../schemas/messages.js';
-import { ResultItemSchema } from '../../schemas/stored.js';
+import { ResultItemSchema, TallyItemSchema } from '../../schemas/stored.js';
 import { CorruptItemError, isConditionFailure } from './client.js';
 import { GSI_BY_OWNER, keys } from './keys.js';
 
@@ -244,6 +245,34 @@ export class DynamoResultStore implements ResultStore {
     );
     const items = (out.Items ?? []).filter((raw) => raw.status !== 'pending').map(toResult);
     return { items, cursor: out.LastEvaluatedKey ? JSON.stringify(out.LastEvaluatedKey) : null };
+  }
+
+  async tally(runId: string, model: string): Promise<RunCounts> {
+    const pk = keys.resultPartition(runId, model);
+    let counts = noCounts();
+    let start: Record<string, unknown> | undefined;
+    do {
+      // Only the fields the counters need: the answers stay on the server.
+      const out = await this.db.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk',
+          ProjectionExpression: '#status, attempts, cost_usd, error_kind, calls',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':pk': pk },
+          ExclusiveStartKey: start,
+          ConsistentRead: true,
+        }),
+      );
+      for (const raw of out.Items ?? []) {
+        if (raw.status === 'pending') continue;
+        const parsed = TallyItemSchema.safeParse(raw);
+        if (!parsed.success) throw new CorruptItemError('result', parsed.error);
+        counts = addCounts(counts, countsOf(parsed.data, parsed.data.calls));
+      }
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return counts;
   }
 
   async setPairwise(runId: string, model: string, captureId: string, outcome: 'win' | 'tie' | 'loss'): Promise<void> {

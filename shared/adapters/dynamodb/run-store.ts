@@ -2,7 +2,7 @@ import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, Upda
 import { decodeText, encodeText } from '../../domain/capture.js';
 import type { JudgeTierCounts } from '../../domain/judge-cascade.js';
 import type { RecommendationRecord } from '../../domain/recommendation.js';
-import type { RunRecord, RunStatus, RunSummary } from '../../domain/run.js';
+import type { RunCounts, RunRecord, RunStatus, RunSummary } from '../../domain/run.js';
 import type { RunMetrics } from '../../domain/run-metrics.js';
 import type { RunStore } from '../../ports/index.js';
 import type { RunRef } from '../../schemas/messages.js';
@@ -45,23 +45,32 @@ export class DynamoRunStore implements RunStore {
     return parsed.data;
   }
 
-  async recordResult(ref: RunRef, delta: { stored: number; cost_usd: number; double_calls: number; skipped?: number; dead_lettered?: number }): Promise<void> {
-    await this.db.send(
-      new UpdateCommand({
-        TableName: this.table,
-        Key: keys.run(ref.tenant_id, ref.run_id),
-        UpdateExpression: 'ADD #stored :s, cost_usd :c, double_calls :d, skipped :k, dead_lettered :l',
-        ExpressionAttributeNames: { '#stored': 'stored' },
-        ExpressionAttributeValues: {
-          ':s': delta.stored,
-          ':c': delta.cost_usd,
-          ':d': delta.double_calls,
-          ':k': delta.skipped ?? 0,
-          ':l': delta.dead_lettered ?? 0,
-        },
-        ConditionExpression: 'attribute_exists(pk)',
-      }),
-    );
+  async recordResult(ref: RunRef, delta: Partial<RunCounts> & { settle_usd?: number }): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.run(ref.tenant_id, ref.run_id),
+          UpdateExpression: 'ADD #stored :s, cost_usd :c, double_calls :d, skipped :k, dead_lettered :l, reserved_usd :r',
+          // Once aggregation began, its recount of the stored results set the counters: adding more would count twice.
+          ConditionExpression: '#status = :running',
+          ExpressionAttributeNames: { '#stored': 'stored', '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':s': delta.stored ?? 0,
+            ':c': delta.cost_usd ?? 0,
+            ':d': delta.double_calls ?? 0,
+            ':k': delta.skipped ?? 0,
+            ':l': delta.dead_lettered ?? 0,
+            ':r': delta.settle_usd ?? 0,
+            ':running': 'running',
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
   }
 
   async reserveBudget(ref: RunRef, usd: number, budget: number): Promise<boolean> {
@@ -150,16 +159,22 @@ export class DynamoRunStore implements RunStore {
     );
   }
 
-  async beginAggregation(ref: RunRef, reasons: string[]): Promise<boolean> {
+  async beginAggregation(ref: RunRef, reasons: string[], recounted?: RunCounts): Promise<boolean> {
+    const counts = recounted
+      ? {
+          set: ', #stored = :s, cost_usd = :c, double_calls = :d, skipped = :k, dead_lettered = :l',
+          values: { ':s': recounted.stored, ':c': recounted.cost_usd, ':d': recounted.double_calls, ':k': recounted.skipped, ':l': recounted.dead_lettered },
+        }
+      : { set: '', values: {} };
     try {
       await this.db.send(
         new UpdateCommand({
           TableName: this.table,
           Key: keys.run(ref.tenant_id, ref.run_id),
-          UpdateExpression: 'SET #status = :agg, reasons = :reasons',
+          UpdateExpression: `SET #status = :agg, reasons = :reasons${counts.set}`,
           ConditionExpression: '#status = :running',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':agg': 'aggregating', ':running': 'running', ':reasons': reasons },
+          ExpressionAttributeNames: { '#status': 'status', ...(recounted ? { '#stored': 'stored' } : {}) },
+          ExpressionAttributeValues: { ':agg': 'aggregating', ':running': 'running', ':reasons': reasons, ...counts.values },
         }),
       );
       return true;

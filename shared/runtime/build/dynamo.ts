@@ -32,7 +32,11 @@ export const cachedCaptureStore = (p: Platform): CaptureStore =>
   once(p, 'captures-cached', () => withCachedCaptureReads(p.overrides?.captures ?? captureStore(p)));
 export const resultStore = (p: Platform): ResultStore =>
   once(p, 'results', () => metered(p, new DynamoResultStore(documentClient(p), p.table, p.settings.retentionDays), instrumentResults));
-export const limiter = (p: Platform): Limiter => once(p, 'limiter', () => new DynamoLimiter(documentClient(p), p.table));
+/**
+ * Per container: slots change hands in memory. A freed slot nobody here waits for stays taken for a second (the next
+ * message of the batch, or of the next batch, takes it with no write); other containers see it taken meanwhile.
+ */
+export const limiter = (p: Platform): Limiter => once(p, 'limiter', () => new DynamoLimiter(documentClient(p), p.table, 2_000, Math.random, 1_000));
 /** Per container: its token lease lives in memory between invocations. */
 export const tenantRateLimiter = (p: Platform): TenantRateLimiter => once(p, 'tenant-rate', () => new DynamoTenantRateLimiter(documentClient(p), p.table));
 export const judgeCache = (p: Platform): JudgeCache => once(p, 'judge-cache', () => new DynamoJudgeCache(documentClient(p), p.table, p.settings.retentionDays));
